@@ -144,3 +144,13 @@ int hooks_run(const struct spec_hook_list *list, const char *stage, const char *
 	}
 	return 0;
 }
+
+void hooks_run_all(const struct spec_hook_list *list, const char *stage, const char *state_json,
+		   void (*warn)(const char *msg, void *data), void *data)
+{
+	for (size_t i = 0; list && i < list->n; i++) {
+		struct shim_err err = {0};
+		if (hooks_run_one(&list->v[i], stage, i, state_json, &err) < 0)
+			warn(err.msg, data);
+	}
+}

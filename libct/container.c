@@ -57,6 +57,11 @@ void ct_log_msg(const struct ct_log *log, enum ct_log_level level, const char *f
 	log->fn(level, buf, log->data);
 }
 
+static void log_warn(const char *msg, void *data)
+{
+	ct_log_msg(data, CT_LOG_WARN, "%s", msg);
+}
+
 /* What the container process needs; built by the parent before clone. */
 struct spawn_ctx {
 	const struct spec *spec;
@@ -71,6 +76,7 @@ struct spawn_ctx {
 	int lock_fd; /* the parent's state lock: flock is shared across fork */
 	unsigned long unshare_flags; /* namespaces the init creates after clone */
 	bool in_cgroup; /* SYNC_CGROUP received */
+	pid_t host_pid; /* our pid as the host sees it, from SYNC_GO */
 	const struct ct_seccomp_prog *seccomp;
 	int preserve_fds;
 };
@@ -165,22 +171,42 @@ static int child_load_seccomp(const struct spawn_ctx *c, struct shim_err *err)
 	if (expected >= 0 && r != expected)
 		return shim_error(err, EBADF, "seccomp listener got fd %d, expected %d", r,
 				  expected);
+	/* Hold the fd until the parent has it: execve would close it (O_CLOEXEC). */
+	if (expected >= 0) {
+		struct sync_msg m;
+		return sync_expect(c->sock, SYNC_SECCOMP_DONE, &m, err);
+	}
 	return 0;
 }
 
-static int child_wait_exec_fifo(const struct spawn_ctx *c, struct shim_err *err)
+/*
+ * Unblocks `start` with a "0" and returns the write end. It stays open until
+ * execve closes it (O_CLOEXEC): start reads to EOF, so poststart runs only
+ * once the user process is executing. A failure before that is written here.
+ */
+static int child_open_exec_fifo(const struct spawn_ctx *c, struct shim_err *err)
 {
 	char path[64];
-	_cleanup_close_ int fd = -1;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", c->fifo_fd);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return shim_error_sys(err, errno, "open exec fifo");
-	if (write(fd, "0", 1) != 1)
+	if (write(fd, "0", 1) != 1) {
+		close(fd);
 		return shim_error_sys(err, errno, "write exec fifo");
+	}
 	close(c->fifo_fd);
-	return 0;
+	return fd;
+}
+
+/* After READY nobody reads the sync socket: report through the fifo (start) or stderr. */
+static void child_fail_late(int fifo, const struct shim_err *err) __attribute__((noreturn));
+static void child_fail_late(int fifo, const struct shim_err *err)
+{
+	dprintf(fifo >= 0 ? fifo : 2, fifo >= 0 ? "%s" : "shim: %s\n", err->msg);
+	_exit(127);
 }
 
 static int child_setup(struct spawn_ctx *c, char *exe, size_t exe_size, char ***envp,
@@ -195,7 +221,7 @@ static int child_setup(struct spawn_ctx *c, char *exe, size_t exe_size, char ***
 	r = sync_expect(c->sock, SYNC_GO, &m, err);
 	if (r < 0)
 		return r;
-	host_pid = m.value;
+	host_pid = c->host_pid = m.value;
 	if (c->rootfs && ns_wants_new(l, SPEC_NS_USER)) {
 		r = ns_become_root(c->unshare_flags, err);
 		if (r < 0)
@@ -239,6 +265,9 @@ static int child_setup(struct spawn_ctx *c, char *exe, size_t exe_size, char ***
 		r = proc_find_executable(p, exe, exe_size, err);
 	if (!r && !(*envp = proc_build_env(p)))
 		r = shim_error(err, ENOMEM, "out of memory");
+	/* Before any filter: a profile may deny close_range. */
+	if (!r && util_fds_set_cloexec(3 + c->preserve_fds) < 0)
+		r = shim_error_sys(err, errno, "close_range");
 	/* Without NNP loading needs CAP_SYS_ADMIN: before the caps go. */
 	if (!r && !p->no_new_privileges)
 		r = child_load_seccomp(c, err);
@@ -255,8 +284,6 @@ static int child_setup(struct spawn_ctx *c, char *exe, size_t exe_size, char ***
 	/* As late as possible: the runtime's own calls above stay unfiltered. */
 	if (!r && p->no_new_privileges)
 		r = child_load_seccomp(c, err);
-	if (!r && util_fds_set_cloexec(3 + c->preserve_fds) < 0)
-		r = shim_error_sys(err, errno, "close_range");
 	return r;
 }
 
@@ -265,9 +292,8 @@ static void child_main(struct spawn_ctx *c)
 {
 	struct shim_err err = {0};
 	char exe[PATH_MAX], **env = NULL;
-	int r;
-
 	sigset_t none;
+	int r, fifo = -1;
 
 	/* run/exec block signals to forward them; the container starts clean. */
 	sigemptyset(&none);
@@ -280,19 +306,19 @@ static void child_main(struct spawn_ctx *c)
 	sync_send(c->sock, SYNC_READY, 0, NULL);
 	if (c->fifo_fd >= 0) {
 		const struct spec_hooks *h = c->spec->hooks;
-		r = child_wait_exec_fifo(c, &err);
-		if (!r && h && h->start_container.n) {
-			_cleanup_free_ char *state = child_state_json(c, 0, "created");
-			r = hooks_run(&h->start_container, "startContainer", state, &err);
-		}
-		if (r < 0) {
-			dprintf(2, "shim: %s\n", err.msg);
-			_exit(127);
+
+		fifo = child_open_exec_fifo(c, &err);
+		if (fifo < 0)
+			child_fail_late(-1, &err);
+		if (h && h->start_container.n) {
+			_cleanup_free_ char *state = child_state_json(c, c->host_pid, "created");
+			if (hooks_run(&h->start_container, "startContainer", state, &err) < 0)
+				child_fail_late(fifo, &err);
 		}
 	}
 	execve(exe, c->proc->args, env);
-	dprintf(2, "shim: exec %s: %s\n", exe, strerror(errno));
-	_exit(127);
+	shim_error_sys(&err, errno, "exec %s", exe);
+	child_fail_late(fifo, &err);
 }
 
 /* ---- parent side ---- */
@@ -302,6 +328,9 @@ struct parent {
 	int pidfd;
 	int sock;
 	bool ready;
+	/* What the seccomp listener is told: the new container, or the running one for exec. */
+	const char *status;
+	pid_t state_pid;
 };
 
 static pid_t parent_clone(unsigned long flags, int *pidfd)
@@ -364,11 +393,13 @@ static int parent_send_listener(struct parent *pa, const struct spec *s, const c
 {
 	_cleanup_close_ int fd = parent_grab_listener(pa, fdnum, err);
 	_cleanup_free_ char *state = NULL, *payload = NULL;
-	struct ct_state st = {.id = (char *)id, .bundle = (char *)bundle, .pid = pa->pid};
+	struct ct_state st = {.id = (char *)id,
+			      .bundle = (char *)bundle,
+			      .pid = pa->state_pid ? pa->state_pid : pa->pid};
 
 	if (fd < 0)
 		return fd;
-	state = ct_state_spec_json(&st, "creating", s);
+	state = ct_state_spec_json(&st, pa->status ? pa->status : "creating", s);
 	payload = ct_seccomp_listener_payload(s->linux_->seccomp, pa->pid, state);
 	if (!payload)
 		return shim_error(err, ENOMEM, "out of memory");
@@ -426,6 +457,8 @@ static int parent_sync(struct parent *pa, const struct spec *s, const char *id,
 			break;
 		case SYNC_SECCOMP_FD:
 			r = parent_send_listener(pa, s, id, bundle, m.value, err);
+			if (r == 0)
+				r = parent_send(pa, SYNC_SECCOMP_DONE, 0, err);
 			if (r < 0)
 				return r;
 			break;
@@ -529,7 +562,15 @@ struct create_ctx {
 
 static void create_ctx_undo(struct create_ctx *c)
 {
+	const struct spec_hooks *h = c->spec ? c->spec->hooks : NULL;
+	bool spawned = c->pa.pid > 0;
+
 	parent_kill(&c->pa);
+	/* The spec's lifecycle goes on to delete, poststop included, once the container existed. */
+	if (spawned && h && h->poststop.n) {
+		_cleanup_free_ char *state = ct_state_spec_json(&c->st, "stopped", c->spec);
+		hooks_run_all(&h->poststop, "poststop", state, log_warn, (void *)&c->o->log);
+	}
 	if (c->cgroup)
 		ct_cgroup_destroy(c->st.cgroup_path, NULL);
 	if (c->state_dir)
@@ -593,10 +634,6 @@ static int create_load_spec(struct create_ctx *c, struct shim_err *err)
 	return util_write_file_atomic(path, data, len, 0600, err);
 }
 
-static void seccomp_warn(const char *msg, void *data)
-{
-	ct_log_msg(data, CT_LOG_WARN, "%s", msg);
-}
 
 /* runc's default device allow list goes in with the config's rules. */
 static int create_cgroup(struct create_ctx *c, struct shim_err *err)
@@ -643,7 +680,7 @@ static int create_prepare(struct create_ctx *c, struct shim_err *err)
 		c->st.owner = strdup("");
 	if (l && l->seccomp) {
 		cache = util_strdup_printf("%s/seccomp-cache", o->root);
-		r = ct_seccomp_compile(l->seccomp, cache, seccomp_warn, (void *)&o->log, &c->prog,
+		r = ct_seccomp_compile(l->seccomp, cache, log_warn, (void *)&o->log, &c->prog,
 				       err);
 		if (r < 0)
 			return r;
@@ -765,23 +802,46 @@ int ct_container_create(const struct ct_create_opts *o, pid_t *pid, struct shim_
 
 /* ---- start, kill, delete ---- */
 
+/* Reads the fifo to EOF: the init's execve closes it. More than "0" is its error. */
 static int start_release_fifo(const char *root, const struct ct_state *st, struct shim_err *err)
 {
 	_cleanup_free_ char *path = ct_state_path(root, st->id, "exec.fifo");
 	_cleanup_close_ int fd = -1;
-	char c;
+	char buf[1024];
+	size_t len = 0;
 
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return shim_error_sys(err, errno, "open exec fifo");
 	for (;;) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
-		if (poll(&p, 1, 100) > 0 && read(fd, &c, 1) == 1)
-			break;
-		if (!ct_state_pid_alive(st))
-			return shim_error(err, ESRCH, "container %s exited before start", st->id);
+		ssize_t n;
+
+		if (poll(&p, 1, 100) == 0) {
+			/* No writer yet and the init is gone: it will never come. */
+			if (!len && !ct_state_pid_alive(st))
+				return shim_error(err, ESRCH, "container %s exited before start", st->id);
+			continue;
+		}
+		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n > 0) {
+			len += n;
+			if (len < sizeof(buf) - 1)
+				continue;
+		}
+		/* EOF before any byte: the writer has not opened yet; keep polling. */
+		if (n == 0 && len == 0) {
+			usleep(1000);
+			continue;
+		}
+		if (n < 0 && errno == EAGAIN)
+			continue;
+		break;
 	}
 	unlink(path);
+	buf[len] = '\0';
+	if (len > 1)
+		return shim_error(err, ECANCELED, "%s", buf + 1);
 	return 0;
 }
 
@@ -831,9 +891,7 @@ int ct_container_start(const char *root, const char *id, const struct ct_log *lo
 		goto out;
 	if (spec->hooks && spec->hooks->poststart.n) {
 		_cleanup_free_ char *state = ct_state_spec_json(&st, "running", spec);
-		struct shim_err herr = {0};
-		if (hooks_run(&spec->hooks->poststart, "poststart", state, &herr) < 0)
-			ct_log_msg(log, CT_LOG_WARN, "%s", herr.msg);
+		hooks_run_all(&spec->hooks->poststart, "poststart", state, log_warn, (void *)log);
 	}
 out:
 	spec_free(spec);
@@ -914,9 +972,7 @@ static int destroy(const char *root, const struct ct_state *st, const struct spe
 	}
 	if (spec && spec->hooks && spec->hooks->poststop.n) {
 		_cleanup_free_ char *state = ct_state_spec_json(st, "stopped", spec);
-		struct shim_err herr = {0};
-		if (hooks_run(&spec->hooks->poststop, "poststop", state, &herr) < 0)
-			ct_log_msg(log, CT_LOG_WARN, "%s", herr.msg);
+		hooks_run_all(&spec->hooks->poststop, "poststop", state, log_warn, (void *)log);
 	}
 	return ct_state_remove(root, st->id, err);
 }
@@ -1061,7 +1117,7 @@ static int exec_spawn(const struct ct_exec_opts *o, const struct ct_state *st,
 
 	if (spec->linux_ && spec->linux_->seccomp) {
 		_cleanup_free_ char *cache = util_strdup_printf("%s/seccomp-cache", o->root);
-		r = ct_seccomp_compile(spec->linux_->seccomp, cache, seccomp_warn, (void *)&o->log,
+		r = ct_seccomp_compile(spec->linux_->seccomp, cache, log_warn, (void *)&o->log,
 				       &prog, err);
 		if (r < 0)
 			return r;
@@ -1088,7 +1144,7 @@ static int exec_spawn(const struct ct_exec_opts *o, const struct ct_state *st,
 
 int ct_container_exec(const struct ct_exec_opts *o, int *exit_status, struct shim_err *err)
 {
-	struct parent pa = {.pidfd = -1, .sock = -1};
+	struct parent pa = {.pidfd = -1, .sock = -1, .status = "running"};
 	struct ct_state st = {0};
 	struct spec *spec = NULL;
 	sigset_t set, old;
@@ -1105,6 +1161,7 @@ int ct_container_exec(const struct ct_exec_opts *o, int *exit_status, struct shi
 		r = proc_validate(o->process, err);
 	if (r < 0)
 		goto out;
+	pa.state_pid = st.pid;
 	r = exec_point_namespaces(spec->linux_, st.pid, err);
 	if (r < 0)
 		goto out;

@@ -66,10 +66,7 @@ struct term_proxy {
 	struct termios saved;
 };
 
-#define TERM_PROXY_INIT                                                                            \
-	{                                                                                          \
-		.pid = 0, .pidfd = -1, .host_fd = -1                                               \
-	}
+#define TERM_PROXY_INIT ((struct term_proxy){.pid = 0, .pidfd = -1, .host_fd = -1})
 
 /*
  * Parent, foreground: sizes master like the caller's terminal, puts that

@@ -8,17 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void list_print_json_str(const char *s)
-{
-	putchar('"');
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			putchar('\\');
-		putchar(*s);
-	}
-	putchar('"');
-}
-
 int cmd_list(struct cli *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -55,18 +44,14 @@ int cmd_list(struct cli *g, int argc, char **argv)
 		if (quiet) {
 			printf("%s\n", st.id);
 		} else if (json) {
-			printf("%s{\"ociVersion\":\"1.2.0\",\"id\":", first ? "" : ",");
-			list_print_json_str(st.id);
-			printf(",\"pid\":%d,\"status\":\"%s\",\"bundle\":", strcmp(status, "stopped") ? st.pid : 0,
-			       status);
-			list_print_json_str(st.bundle);
-			printf(",\"rootfs\":");
-			list_print_json_str(st.rootfs);
-			printf(",\"created\":");
-			list_print_json_str(st.created);
-			printf(",\"owner\":");
-			list_print_json_str(st.owner);
-			putchar('}');
+			/* Each entry is exactly what `state` prints. */
+			struct spec *spec = NULL;
+			_cleanup_free_ char *entry = NULL;
+
+			ct_state_load_spec(g->root, st.id, &spec, NULL);
+			entry = ct_state_runc_json(&st, status, spec, false);
+			spec_free(spec);
+			printf("%s%s", first ? "" : ",", entry ? entry : "null");
 		} else {
 			printf("%-12s %-8d %-10s %-40s %-30s %s\n", st.id,
 			       strcmp(status, "stopped") ? st.pid : 0, status, st.bundle,
