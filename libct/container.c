@@ -21,6 +21,7 @@
 #include "libct/rootfs.h"
 #include "libct/seccomp.h"
 #include "libct/sync.h"
+#include "libct/terminal.h"
 #include "libct/utils.h"
 #include "hooks/hooks.h"
 
@@ -79,6 +80,7 @@ struct spawn_ctx {
 	pid_t host_pid; /* our pid as the host sees it, from SYNC_GO */
 	const struct ct_seccomp_prog *seccomp;
 	int preserve_fds;
+	int console_fd; /* where the pty master goes when process.terminal; else -1 */
 };
 
 static char *child_state_json(const struct spawn_ctx *c, pid_t pid, const char *status)
@@ -113,6 +115,18 @@ static int child_wait_cgroup(void *data, struct shim_err *err)
 	return 0;
 }
 
+static int child_setup_console(struct spawn_ctx *c, struct shim_err *err)
+{
+	int r;
+
+	if (c->console_fd < 0)
+		return 0;
+	r = term_setup_child(c->console_fd, c->proc, c->rootfs != NULL, err);
+	close(c->console_fd);
+	c->console_fd = -1;
+	return r;
+}
+
 /* Everything that needs the new mount namespace, hooks included. */
 static int child_setup_rootfs(struct spawn_ctx *c, pid_t host_pid, struct shim_err *err)
 {
@@ -144,6 +158,10 @@ static int child_setup_rootfs(struct spawn_ctx *c, pid_t host_pid, struct shim_e
 			return r;
 	}
 	r = rootfs_pivot(&ro, err);
+	if (r < 0)
+		return r;
+	/* After pivot_root (the container's /dev/ptmx), before / may turn read-only. */
+	r = child_setup_console(c, err);
 	if (r < 0)
 		return r;
 	return rootfs_finalize(&ro, err);
@@ -253,6 +271,9 @@ static int child_setup(struct spawn_ctx *c, char *exe, size_t exe_size, char ***
 		if (r < 0)
 			return r;
 	}
+	r = child_setup_console(c, err);
+	if (r < 0)
+		return r;
 	r = child_wait_cgroup(c, err);
 	if (r < 0)
 		return r;
@@ -545,6 +566,58 @@ static int write_pid_file(const char *path, pid_t pid, struct shim_err *err)
 	return util_write_file_atomic(path, buf, n, 0644, err);
 }
 
+/* process.terminal: where the container sends its pty master. */
+struct console {
+	int child;  /* the caller's --console-socket, or our socketpair's far end */
+	int parent; /* foreground: our end, where the master arrives; else -1 */
+};
+
+static int console_open(struct console *co, const struct spec_process *p, bool detach,
+			const char *socket_path, struct shim_err *err)
+{
+	int sv[2], r;
+
+	r = term_check_opts(p->terminal, detach, socket_path, err);
+	if (r < 0 || !p->terminal)
+		return r;
+	if (socket_path) {
+		co->child = term_connect_socket(socket_path, err);
+		return co->child < 0 ? co->child : 0;
+	}
+	r = term_socketpair(sv, err);
+	if (r < 0)
+		return r;
+	co->parent = sv[0];
+	co->child = sv[1];
+	return 0;
+}
+
+/* The child has its copy of `child` once spawned. */
+static void console_close_child(struct console *co)
+{
+	if (co->child >= 0)
+		close(co->child);
+	co->child = -1;
+}
+
+static void console_close(struct console *co)
+{
+	console_close_child(co);
+	if (co->parent >= 0)
+		close(co->parent);
+	co->parent = -1;
+}
+
+/* Foreground: the master the child sent us, or -1 without a terminal. */
+static int console_recv_master(struct console *co, int *master, struct shim_err *err)
+{
+	*master = -1;
+	if (co->parent < 0)
+		return 0;
+	*master = term_recv_master(co->parent, err);
+	return *master < 0 ? *master : 0;
+}
+
 /* Everything create sets up, so a failure can undo exactly that. */
 struct create_ctx {
 	const struct ct_create_opts *o;
@@ -558,6 +631,9 @@ struct create_ctx {
 	int fifo;
 	int ns_fds[SPEC_NS_COUNT];
 	struct parent pa;
+	bool detach;
+	struct console con;
+	int master; /* foreground run with a terminal */
 };
 
 static void create_ctx_undo(struct create_ctx *c)
@@ -580,6 +656,9 @@ static void create_ctx_undo(struct create_ctx *c)
 static void create_ctx_free(struct create_ctx *c)
 {
 	parent_close(&c->pa);
+	console_close(&c->con);
+	if (c->master >= 0)
+		close(c->master);
 	ns_close_fds(c->ns_fds);
 	if (c->fifo >= 0)
 		close(c->fifo);
@@ -692,6 +771,9 @@ static int create_prepare(struct create_ctx *c, struct shim_err *err)
 	r = create_cgroup(c, err);
 	if (r < 0)
 		return r;
+	r = console_open(&c->con, c->spec->process, c->detach, o->console_socket, err);
+	if (r < 0)
+		return r;
 	fifo = ct_state_path(o->root, o->id, "exec.fifo");
 	/* chmod: the umask must not take the write bit the container user needs. */
 	if (mkfifo(fifo, 0622) < 0 || chmod(fifo, 0622) < 0)
@@ -717,6 +799,7 @@ static int create_spawn(struct create_ctx *c, struct shim_err *err)
 		.lock_fd = c->lock,
 		.seccomp = c->have_prog ? &c->prog : NULL,
 		.preserve_fds = o->preserve_fds,
+		.console_fd = c->con.child,
 	};
 	unsigned long flags = ns_clone_flags(l);
 	int r;
@@ -732,6 +815,7 @@ static int create_spawn(struct create_ctx *c, struct shim_err *err)
 		flags &= CLONE_NEWUSER | CLONE_NEWPID;
 	}
 	r = parent_spawn(&sc, flags, &c->pa, err);
+	console_close_child(&c->con);
 	if (r < 0)
 		return r;
 	c->st.pid = c->pa.pid;
@@ -756,6 +840,8 @@ static int create_spawn(struct create_ctx *c, struct shim_err *err)
 	if (r < 0)
 		return r;
 	r = parent_sync(&c->pa, c->spec, o->id, o->bundle, err);
+	if (r == 0)
+		r = console_recv_master(&c->con, &c->master, err);
 	if (r < 0)
 		return r;
 	return write_pid_file(o->pid_file, c->pa.pid, err);
@@ -772,17 +858,21 @@ static int create_run(struct create_ctx *c, struct shim_err *err)
 	return r;
 }
 
-static void create_ctx_init(struct create_ctx *c, const struct ct_create_opts *o)
+static void create_ctx_init(struct create_ctx *c, const struct ct_create_opts *o, bool detach)
 {
 	memset(c, 0, sizeof(*c));
 	c->o = o;
-	c->lock = c->fifo = -1;
+	c->detach = detach;
+	c->lock = c->fifo = c->master = -1;
+	c->con = (struct console){-1, -1};
 	c->pa.pidfd = c->pa.sock = -1;
 	for (int t = 0; t < SPEC_NS_COUNT; t++)
 		c->ns_fds[t] = -1;
 }
 
-int ct_container_create(const struct ct_create_opts *o, pid_t *pid, struct shim_err *err)
+/* `master`: foreground run with a terminal gets the pty master here (else -1). */
+static int container_create(const struct ct_create_opts *o, bool detach, pid_t *pid, int *master,
+			    struct shim_err *err)
 {
 	struct create_ctx c;
 	int r;
@@ -790,14 +880,23 @@ int ct_container_create(const struct ct_create_opts *o, pid_t *pid, struct shim_
 	r = ct_state_validate_id(o->id, err);
 	if (r < 0)
 		return r;
-	create_ctx_init(&c, o);
+	create_ctx_init(&c, o, detach);
 	r = create_run(&c, err);
-	if (r < 0)
+	if (r < 0) {
 		create_ctx_undo(&c);
-	else if (pid)
-		*pid = c.pa.pid;
+	} else {
+		if (pid)
+			*pid = c.pa.pid;
+		if (master)
+			*master = take_fd(&c.master);
+	}
 	create_ctx_free(&c);
 	return r;
+}
+
+int ct_container_create(const struct ct_create_opts *o, pid_t *pid, struct shim_err *err)
+{
+	return container_create(o, true, pid, NULL, err);
 }
 
 /* ---- start, kill, delete ---- */
@@ -1054,27 +1153,45 @@ static void block_signals(sigset_t *set, sigset_t *old)
 	sigprocmask(SIG_BLOCK, set, old);
 }
 
+/* Foreground with a terminal: the proxy copies our stdio to and from the pty. */
+static int proxy_start(struct term_proxy *tp, int *master, pid_t pid, struct shim_err *err)
+{
+	int r;
+
+	if (*master < 0)
+		return 0;
+	r = term_proxy_start(tp, *master, pid, err);
+	close(*master);
+	*master = -1;
+	return r;
+}
+
 int ct_container_run(const struct ct_create_opts *o, bool detach, int *exit_status,
 		     struct shim_err *err)
 {
+	struct term_proxy tp = TERM_PROXY_INIT;
 	sigset_t set, old;
 	pid_t pid = 0;
-	int r, status;
+	int r, status, master = -1;
 
 	*exit_status = 0;
 	if (!detach)
 		block_signals(&set, &old);
-	r = ct_container_create(o, &pid, err);
+	r = container_create(o, detach, &pid, &master, err);
+	if (r == 0)
+		r = proxy_start(&tp, &master, pid, err);
 	if (r == 0)
 		r = ct_container_start(o->root, o->id, &o->log, err);
 	if (r < 0 && pid > 0)
 		ct_container_delete(o->root, o->id, true, &o->log, NULL);
 	if (r < 0 || detach) {
+		term_proxy_wait(&tp);
 		if (!detach)
 			sigprocmask(SIG_SETMASK, &old, NULL);
 		return r;
 	}
 	status = forward_signals(pid, &set);
+	term_proxy_wait(&tp);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	*exit_status = exit_code(status);
 	return ct_container_delete(o->root, o->id, true, &o->log, err);
@@ -1100,8 +1217,9 @@ static int exec_point_namespaces(struct spec_linux *l, pid_t pid, struct shim_er
 }
 
 static int exec_spawn(const struct ct_exec_opts *o, const struct ct_state *st,
-		      const struct spec *spec, struct parent *pa, struct shim_err *err)
+		      const struct spec *spec, struct parent *pa, int *master, struct shim_err *err)
 {
+	struct console con = {-1, -1};
 	struct spawn_ctx sc = {
 		.spec = spec,
 		.proc = o->process,
@@ -1124,11 +1242,15 @@ static int exec_spawn(const struct ct_exec_opts *o, const struct ct_state *st,
 		have_prog = true;
 		sc.seccomp = &prog;
 	}
-	r = ns_open_paths(spec->linux_, sc.ns_fds, err);
+	r = console_open(&con, o->process, o->detach, o->console_socket, err);
+	sc.console_fd = con.child;
+	if (r == 0)
+		r = ns_open_paths(spec->linux_, sc.ns_fds, err);
 	if (r == 0) {
 		r = parent_spawn(&sc, 0, pa, err);
 		ns_close_fds(sc.ns_fds);
 	}
+	console_close_child(&con);
 	if (r == 0)
 		r = parent_send(pa, SYNC_GO, pa->pid, err);
 	if (r == 0 && st->cgroup_path)
@@ -1137,6 +1259,9 @@ static int exec_spawn(const struct ct_exec_opts *o, const struct ct_state *st,
 		r = parent_send(pa, SYNC_CGROUP, 0, err);
 	if (r == 0)
 		r = parent_sync(pa, spec, o->id, st->bundle, err);
+	if (r == 0)
+		r = console_recv_master(&con, master, err);
+	console_close(&con);
 	if (have_prog)
 		ct_seccomp_prog_free(&prog);
 	return r;
@@ -1145,10 +1270,11 @@ static int exec_spawn(const struct ct_exec_opts *o, const struct ct_state *st,
 int ct_container_exec(const struct ct_exec_opts *o, int *exit_status, struct shim_err *err)
 {
 	struct parent pa = {.pidfd = -1, .sock = -1, .status = "running"};
+	struct term_proxy tp = TERM_PROXY_INIT;
 	struct ct_state st = {0};
 	struct spec *spec = NULL;
 	sigset_t set, old;
-	int r, status;
+	int r, status, master = -1;
 
 	*exit_status = 0;
 	r = ct_state_load(o->root, o->id, &st, err);
@@ -1167,16 +1293,20 @@ int ct_container_exec(const struct ct_exec_opts *o, int *exit_status, struct shi
 		goto out;
 	if (!o->detach)
 		block_signals(&set, &old);
-	r = exec_spawn(o, &st, spec, &pa, err);
+	r = exec_spawn(o, &st, spec, &pa, &master, err);
+	if (r == 0)
+		r = write_pid_file(o->pid_file, pa.pid, err);
+	if (r == 0 && !o->detach)
+		r = proxy_start(&tp, &master, pa.pid, err);
 	if (r < 0) {
 		parent_kill(&pa);
-	} else if (o->detach) {
-		r = write_pid_file(o->pid_file, pa.pid, err);
-	} else {
-		r = write_pid_file(o->pid_file, pa.pid, err);
+	} else if (!o->detach) {
 		status = forward_signals(pa.pid, &set);
 		*exit_status = exit_code(status);
 	}
+	term_proxy_wait(&tp);
+	if (master >= 0)
+		close(master);
 	if (!o->detach)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 	parent_close(&pa);
