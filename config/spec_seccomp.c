@@ -97,10 +97,13 @@ static bool spec_action_takes_errno(enum spec_seccomp_action a)
 	return a == SPEC_SCMP_ACT_ERRNO || a == SPEC_SCMP_ACT_TRACE;
 }
 
+/* SECCOMP_RET_DATA holds 16 bits: libseccomp would silently truncate more. */
+#define SPEC_SECCOMP_ERRNO_MAX 0xffff
+
 static int spec_parse_errno_ret(struct spec_ctx *c, yajl_val v, const char *key,
 				enum spec_seccomp_action a, spec_u64 *out)
 {
-	TRY(json_key_opt_u64(c, v, key, UINT32_MAX, out));
+	TRY(json_key_opt_u64(c, v, key, SPEC_SECCOMP_ERRNO_MAX, out));
 	if (out->set && !spec_action_takes_errno(a))
 		return spec_fail_at(c, key, "only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE");
 	return 0;
