@@ -64,7 +64,8 @@ static int hooks_wait(pid_t pid, int pidfd, int in, int out, const char *state, 
 			char tmp[512];
 			ssize_t r = read(out, tmp, sizeof(tmp));
 			if (r > 0 && used < size - 1) {
-				size_t c = (size_t)r < size - 1 - used ? (size_t)r : size - 1 - used;
+				size_t c =
+				    (size_t)r < size - 1 - used ? (size_t)r : size - 1 - used;
 				memcpy(buf + used, tmp, c);
 				used += c;
 				buf[used] = '\0';
@@ -127,9 +128,9 @@ static int hooks_run_one(const struct spec_hook *h, const char *stage, size_t id
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && access(h->path, X_OK) < 0)
 		return shim_error_sys(err, errno, "%s hook #%zu: exec %s", stage, idx, h->path);
 	if (WIFSIGNALED(status))
-		return shim_error(err, ECANCELED, "%s hook #%zu (%s): killed by signal %d%s%s", stage,
-				  idx, h->path, WTERMSIG(status), output[0] ? ", output: " : "",
-				  output);
+		return shim_error(err, ECANCELED, "%s hook #%zu (%s): killed by signal %d%s%s",
+				  stage, idx, h->path, WTERMSIG(status),
+				  output[0] ? ", output: " : "", output);
 	return shim_error(err, ECANCELED, "%s hook #%zu (%s): exit status %d%s%s", stage, idx,
 			  h->path, WEXITSTATUS(status), output[0] ? ", output: " : "", output);
 }

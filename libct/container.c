@@ -73,11 +73,11 @@ struct spawn_ctx {
 	bool no_pivot;
 	int ns_fds[SPEC_NS_COUNT];
 	int sock;
-	int fifo_fd; /* O_PATH of exec.fifo; -1 for exec */
-	int lock_fd; /* the parent's state lock: flock is shared across fork */
+	int fifo_fd;		     /* O_PATH of exec.fifo; -1 for exec */
+	int lock_fd;		     /* the parent's state lock: flock is shared across fork */
 	unsigned long unshare_flags; /* namespaces the init creates after clone */
-	bool in_cgroup; /* SYNC_CGROUP received */
-	pid_t host_pid; /* our pid as the host sees it, from SYNC_GO */
+	bool in_cgroup;		     /* SYNC_CGROUP received */
+	pid_t host_pid;		     /* our pid as the host sees it, from SYNC_GO */
 	const struct ct_seccomp_prog *seccomp;
 	int preserve_fds;
 	int console_fd; /* where the pty master goes when process.terminal; else -1 */
@@ -357,9 +357,9 @@ struct parent {
 static pid_t parent_clone(unsigned long flags, int *pidfd)
 {
 	struct clone_args args = {
-		.flags = flags | CLONE_PIDFD,
-		.pidfd = (unsigned long)pidfd,
-		.exit_signal = SIGCHLD,
+	    .flags = flags | CLONE_PIDFD,
+	    .pidfd = (unsigned long)pidfd,
+	    .exit_signal = SIGCHLD,
 	};
 
 	return syscall(SYS_clone3, &args, sizeof(args));
@@ -405,7 +405,8 @@ static int parent_grab_listener(struct parent *pa, int fdnum, struct shim_err *e
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec - start.tv_sec > 10)
-			return shim_error(err, ETIMEDOUT, "timed out waiting for the seccomp listener fd");
+			return shim_error(err, ETIMEDOUT,
+					  "timed out waiting for the seccomp listener fd");
 	}
 }
 
@@ -454,8 +455,8 @@ static int parent_send(struct parent *pa, int type, int value, struct shim_err *
 }
 
 /* Drives the child until READY. */
-static int parent_sync(struct parent *pa, const struct spec *s, const char *id,
-		       const char *bundle, struct shim_err *err)
+static int parent_sync(struct parent *pa, const struct spec *s, const char *id, const char *bundle,
+		       struct shim_err *err)
 {
 	while (!pa->ready) {
 		struct sync_msg m;
@@ -713,7 +714,6 @@ static int create_load_spec(struct create_ctx *c, struct shim_err *err)
 	return util_write_file_atomic(path, data, len, 0600, err);
 }
 
-
 /* runc's default device allow list goes in with the config's rules. */
 static int create_cgroup(struct create_ctx *c, struct shim_err *err)
 {
@@ -759,8 +759,7 @@ static int create_prepare(struct create_ctx *c, struct shim_err *err)
 		c->st.owner = strdup("");
 	if (l && l->seccomp) {
 		cache = util_strdup_printf("%s/seccomp-cache", o->root);
-		r = ct_seccomp_compile(l->seccomp, cache, log_warn, (void *)&o->log, &c->prog,
-				       err);
+		r = ct_seccomp_compile(l->seccomp, cache, log_warn, (void *)&o->log, &c->prog, err);
 		if (r < 0)
 			return r;
 		c->have_prog = true;
@@ -789,17 +788,17 @@ static int create_spawn(struct create_ctx *c, struct shim_err *err)
 	const struct ct_create_opts *o = c->o;
 	const struct spec_linux *l = c->spec->linux_;
 	struct spawn_ctx sc = {
-		.spec = c->spec,
-		.proc = c->spec->process,
-		.id = o->id,
-		.bundle = o->bundle,
-		.rootfs = c->st.rootfs,
-		.no_pivot = o->no_pivot,
-		.fifo_fd = c->fifo,
-		.lock_fd = c->lock,
-		.seccomp = c->have_prog ? &c->prog : NULL,
-		.preserve_fds = o->preserve_fds,
-		.console_fd = c->con.child,
+	    .spec = c->spec,
+	    .proc = c->spec->process,
+	    .id = o->id,
+	    .bundle = o->bundle,
+	    .rootfs = c->st.rootfs,
+	    .no_pivot = o->no_pivot,
+	    .fifo_fd = c->fifo,
+	    .lock_fd = c->lock,
+	    .seccomp = c->have_prog ? &c->prog : NULL,
+	    .preserve_fds = o->preserve_fds,
+	    .console_fd = c->con.child,
 	};
 	unsigned long flags = ns_clone_flags(l);
 	int r;
@@ -919,7 +918,8 @@ static int start_release_fifo(const char *root, const struct ct_state *st, struc
 		if (poll(&p, 1, 100) == 0) {
 			/* No writer yet and the init is gone: it will never come. */
 			if (!len && !ct_state_pid_alive(st))
-				return shim_error(err, ESRCH, "container %s exited before start", st->id);
+				return shim_error(err, ESRCH, "container %s exited before start",
+						  st->id);
 			continue;
 		}
 		n = read(fd, buf + len, sizeof(buf) - 1 - len);
@@ -982,7 +982,8 @@ int ct_container_start(const char *root, const char *id, const struct ct_log *lo
 		r = shim_error(err, EINVAL, "cannot start a container that has %s",
 			       status == CT_STATUS_STOPPED ? "stopped" : "already been started");
 		if (status == CT_STATUS_CREATING)
-			r = shim_error(err, EINVAL, "cannot start a container that is still being created");
+			r = shim_error(err, EINVAL,
+				       "cannot start a container that is still being created");
 		goto out;
 	}
 	r = start_release_fifo(root, &st, err);
@@ -1205,8 +1206,8 @@ static int exec_point_namespaces(struct spec_linux *l, pid_t pid, struct shim_er
 	for (size_t i = 0; l && i < l->n_namespaces; i++) {
 		enum spec_ns_type t = l->namespaces[i].type;
 		const char *name = t == SPEC_NS_NETWORK ? "net"
-				   : t == SPEC_NS_MOUNT	  ? "mnt"
-							  : spec_ns_type_name(t);
+				   : t == SPEC_NS_MOUNT ? "mnt"
+							: spec_ns_type_name(t);
 
 		free(l->namespaces[i].path);
 		l->namespaces[i].path = util_strdup_printf("/proc/%d/ns/%s", pid, name);
@@ -1221,13 +1222,13 @@ static int exec_spawn(const struct ct_exec_opts *o, const struct ct_state *st,
 {
 	struct console con = {-1, -1};
 	struct spawn_ctx sc = {
-		.spec = spec,
-		.proc = o->process,
-		.id = o->id,
-		.bundle = st->bundle,
-		.fifo_fd = -1,
-		.lock_fd = -1,
-		.preserve_fds = o->preserve_fds,
+	    .spec = spec,
+	    .proc = o->process,
+	    .id = o->id,
+	    .bundle = st->bundle,
+	    .fifo_fd = -1,
+	    .lock_fd = -1,
+	    .preserve_fds = o->preserve_fds,
 	};
 	struct ct_seccomp_prog prog = {0};
 	bool have_prog = false;
