@@ -17,6 +17,8 @@
 #include "cleanup.h"
 #include "spec_json.h"
 
+#include <seccomp.h>
+
 const char *const profile_docker_default_caps[] = {
     "CAP_CHOWN",
     "CAP_DAC_OVERRIDE",
@@ -794,4 +796,135 @@ int profile_parse_docker_file(const char *path, const struct profile_opts *o,
 	*out = NULL;
 	TRY(spec_json_read_file(path, &data, &len, err));
 	return profile_parse_docker(data, len, path, o, out, err);
+}
+
+/* ---- the forbidden-syscall notifier ---- */
+
+static bool profile_action_blocks(enum spec_seccomp_action a)
+{
+	return a == SPEC_SCMP_ACT_KILL || a == SPEC_SCMP_ACT_KILL_PROCESS ||
+	       a == SPEC_SCMP_ACT_KILL_THREAD || a == SPEC_SCMP_ACT_TRAP ||
+	       a == SPEC_SCMP_ACT_ERRNO;
+}
+
+/* What the agent answers: the rule's own errno, so that the workload sees no change. */
+static unsigned long long profile_blocked_errno(enum spec_seccomp_action a, const spec_u64 *ret)
+{
+	return a == SPEC_SCMP_ACT_ERRNO && ret->set ? ret->v : EPERM;
+}
+
+static bool profile_names_syscall(const struct spec_seccomp *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_syscalls; i++)
+		if (profile_strv_has(s->syscalls[i].names, s->syscalls[i].n_names, name))
+			return true;
+	return false;
+}
+
+/* The highest native syscall number the profile names: the ENOSYS stub's line. */
+static int profile_max_native_nr(const struct spec_seccomp *s)
+{
+	int max = -1;
+
+	for (size_t i = 0; i < s->n_syscalls; i++)
+		for (size_t j = 0; j < s->syscalls[i].n_names; j++) {
+			int nr = seccomp_syscall_resolve_name(s->syscalls[i].names[j]);
+			if (nr > max)
+				max = nr;
+		}
+	return max;
+}
+
+/*
+ * The syscalls the default action blocks, as one NOTIFY rule: every native
+ * syscall up to the stub's line that no rule names. write is left out (the
+ * kernel cannot notify it for the runtime).
+ */
+static int profile_add_default_notify(struct spec_seccomp *s)
+{
+	struct spec_seccomp_syscall rule = {.action = SPEC_SCMP_ACT_NOTIFY};
+	struct spec_seccomp_syscall *v;
+	int max = profile_max_native_nr(s);
+
+	for (int nr = 0; nr <= max; nr++) {
+		_cleanup_free_ char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+
+		if (!name || !strcmp(name, "write") || profile_names_syscall(s, name))
+			continue;
+		if (profile_strv_append(&rule.names, &rule.n_names, name) < 0)
+			goto oom;
+	}
+	if (!rule.n_names)
+		return 0;
+	v = realloc(s->syscalls, (s->n_syscalls + 1) * sizeof(*v));
+	if (!v)
+		goto oom;
+	s->syscalls = v;
+	s->syscalls[s->n_syscalls++] = rule;
+	return 0;
+oom:
+	for (size_t i = 0; i < rule.n_names; i++)
+		free(rule.names[i]);
+	free(rule.names);
+	return -ENOMEM;
+}
+
+static int profile_metadata_add(char **md, const char *name, unsigned long long e)
+{
+	char *next = NULL;
+
+	if (asprintf(&next, "%s,%s=%llu", *md, name, e) < 0)
+		return -ENOMEM;
+	free(*md);
+	*md = next;
+	return 0;
+}
+
+/* Blocking rules become NOTIFY; their errnos go to the metadata when not the default's. */
+static int profile_notify_rules(struct spec_seccomp *s, unsigned long long def, char **md)
+{
+	for (size_t i = 0; i < s->n_syscalls; i++) {
+		struct spec_seccomp_syscall *sc = &s->syscalls[i];
+		unsigned long long e = profile_blocked_errno(sc->action, &sc->errno_ret);
+
+		/* ENOSYS rules stand for "not there" (clone3 -> clone), not "forbidden". */
+		if (!profile_action_blocks(sc->action) || e == ENOSYS ||
+		    profile_strv_has(sc->names, sc->n_names, "write"))
+			continue;
+		for (size_t j = 0; e != def && j < sc->n_names; j++)
+			if (profile_metadata_add(md, sc->names[j], e) < 0)
+				return -ENOMEM;
+		sc->action = SPEC_SCMP_ACT_NOTIFY;
+		sc->errno_ret = (spec_u64){0};
+	}
+	return 0;
+}
+
+int profile_notify_forbidden(struct spec_seccomp *s, const char *listener_path,
+			     struct shim_err *err)
+{
+	unsigned long long def = profile_blocked_errno(s->default_action, &s->default_errno_ret);
+	_cleanup_free_ char *md = NULL;
+
+	if (!listener_path || listener_path[0] != '/')
+		return shim_error(err, EINVAL,
+				  "notify-forbidden: the socket path must be absolute");
+	if (s->listener_path)
+		return shim_error(err, EINVAL,
+				  "notify-forbidden: the profile has a listenerPath already (%s)",
+				  s->listener_path);
+	if (asprintf(&md, "%s%llu", PROFILE_FORBIDDEN_METADATA, def) < 0)
+		return shim_error(err, ENOMEM, "out of memory");
+	if (profile_notify_rules(s, def, &md) < 0)
+		return shim_error(err, ENOMEM, "out of memory");
+	/* Runtimes refuse NOTIFY as the default action: name what it blocks instead. */
+	if (profile_action_blocks(s->default_action) && def != ENOSYS &&
+	    profile_add_default_notify(s) < 0)
+		return shim_error(err, ENOMEM, "out of memory");
+	s->listener_path = strdup(listener_path);
+	free(s->listener_metadata);
+	s->listener_metadata = take_ptr(&md);
+	if (!s->listener_path)
+		return shim_error(err, ENOMEM, "out of memory");
+	return 0;
 }

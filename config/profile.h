@@ -67,6 +67,23 @@ int profile_parse_docker(const char *data, size_t len, const char *name,
 int profile_parse_docker_file(const char *path, const struct profile_opts *o,
 			      struct spec_seccomp **out, struct shim_err *err);
 
+/*
+ * The forbidden-syscall notifier (what CRI-O's seccompNotifierAction does, as
+ * a profile rewrite): every rule that blocks (KILL*, TRAP, ERRNO) becomes
+ * SCMP_ACT_NOTIFY, and so do the syscalls the default action blocks, listed
+ * in one added rule (runtimes refuse NOTIFY as the default action): every
+ * syscall of this build's arch, up to the highest one the profile names (the
+ * ENOSYS stub's line), that no rule names. write (the kernel cannot notify it
+ * for the runtime) and ERRNO rules returning ENOSYS (a syscall made to look
+ * absent, e.g. clone3) stay as they are; so does a default of ENOSYS.
+ * listenerMetadata tells the agent what each blocked syscall returned, so it
+ * answers the same and the workload sees no difference:
+ *     "shim-forbidden:DEFAULT_ERRNO[,NAME=ERRNO]..."
+ */
+#define PROFILE_FORBIDDEN_METADATA "shim-forbidden:"
+int profile_notify_forbidden(struct spec_seccomp *s, const char *listener_path,
+			     struct shim_err *err);
+
 /* "SCMP_ARCH_X86_64" -> "amd64", the name includes/excludes.arches use; NULL when unknown. */
 const char *profile_arch_native_name(const char *scmp_arch);
 /* Errno name ("ENOSYS") -> number; -1 when unknown. */

@@ -10,6 +10,16 @@
  * logged as "syscall=<name> pid=<pid>" and answered:
  *	mkdir, mkdirat: success (0) without doing anything;
  *	anything else:  SECCOMP_USER_NOTIF_FLAG_CONTINUE (the kernel runs it).
+ *
+ * A runtime state whose listenerMetadata is "shim-forbidden:E[,NAME=E]..."
+ * (from `shim seccomp-profile --notify-forbidden`) turns on the forbidden-
+ * syscall report for that container: each notification is a syscall the
+ * profile blocks; it is logged as "forbidden syscall=<name> pid=<pid>" and
+ * answered with the errno the profile gives it (E by default), so the
+ * workload sees no change. When the container's fd hangs up the agent logs
+ * "container <id>: used forbidden syscalls: chroot (2x), swapoff (1x)", as
+ * CRI-O's seccomp notifier reports it.
+ *
  * With --once the agent exits when every notify fd it received has hung up
  * (all processes using the filter are gone); otherwise it runs until SIGTERM
  * or SIGINT. It removes SOCKET_PATH on exit. Exit status: 0, or 1 on error.
@@ -31,6 +41,7 @@
 #include <unistd.h>
 
 #include <seccomp.h>
+#include <yajl/yajl_tree.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 
@@ -38,12 +49,31 @@
 #define AGENT_MAX_JSON	 (1 << 20)
 #define X32_SYSCALL_BIT	 0x40000000u
 #define RECV_TIMEOUT_SEC 5
+#define FORBIDDEN_PREFIX "shim-forbidden:"
+#define MAX_SEEN	 64
+
+/* One container's forbidden-syscall report. */
+struct forbidden {
+	char *id;
+	char *errnos; /* ",NAME=E,..." from the metadata */
+	int default_errno;
+	struct {
+		char name[40];
+		unsigned long count;
+	} seen[MAX_SEEN];
+	size_t n_seen;
+};
+
+struct target {
+	int fd;
+	struct forbidden *fb; /* NULL: the default mode */
+};
 
 struct agent {
 	int listen_fd;
 	int log_fd;
 	bool once;
-	int notify[AGENT_MAX_FDS];
+	struct target notify[AGENT_MAX_FDS];
 	size_t n_notify;
 	size_t n_received;
 	struct seccomp_notif *req;
@@ -104,9 +134,86 @@ static bool agent_fakes(const char *name)
 	return name && (strcmp(name, "mkdir") == 0 || strcmp(name, "mkdirat") == 0);
 }
 
-/* ENOENT from RECV or SEND: the target died or was killed meanwhile. */
-static void agent_handle_notification(struct agent *a, int fd)
+/* The errno the profile gives `name`: its ",NAME=E" entry, else the default. */
+static int forbidden_errno(const struct forbidden *fb, const char *name)
 {
+	char key[64];
+	const char *p;
+
+	snprintf(key, sizeof(key), ",%s=", name ? name : "?");
+	p = strstr(fb->errnos, key);
+	return p ? atoi(p + strlen(key)) : fb->default_errno;
+}
+
+static void forbidden_count(struct forbidden *fb, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < fb->n_seen; i++)
+		if (strcmp(fb->seen[i].name, name) == 0)
+			break;
+	if (i == fb->n_seen) {
+		if (i == MAX_SEEN)
+			return;
+		snprintf(fb->seen[i].name, sizeof(fb->seen[i].name), "%s", name);
+		fb->n_seen++;
+	}
+	fb->seen[i].count++;
+}
+
+static void forbidden_report(const struct agent *a, const struct forbidden *fb)
+{
+	dprintf(a->log_fd, "container %s: used forbidden syscalls:", fb->id);
+	if (!fb->n_seen)
+		dprintf(a->log_fd, " none");
+	for (size_t i = 0; i < fb->n_seen; i++)
+		dprintf(a->log_fd, "%s %s (%lux)", i ? "," : "", fb->seen[i].name,
+			fb->seen[i].count);
+	dprintf(a->log_fd, "\n");
+}
+
+static void forbidden_free(struct forbidden *fb)
+{
+	if (!fb)
+		return;
+	free(fb->id);
+	free(fb->errnos);
+	free(fb);
+}
+
+/* The report mode when the state's metadata asks for it; NULL otherwise. */
+static struct forbidden *forbidden_from_state(const char *json)
+{
+	static const char *md_path[] = {"metadata", NULL};
+	static const char *id_path[] = {"state", "id", NULL};
+	yajl_val root = yajl_tree_parse(json, NULL, 0), md, id;
+	struct forbidden *fb = NULL;
+	const char *m, *comma, *ids;
+
+	md = yajl_tree_get(root, md_path, yajl_t_string);
+	id = yajl_tree_get(root, id_path, yajl_t_string);
+	m = md ? YAJL_GET_STRING(md) : NULL;
+	if (m && strncmp(m, FORBIDDEN_PREFIX, strlen(FORBIDDEN_PREFIX)) == 0 &&
+	    (fb = calloc(1, sizeof(*fb)))) {
+		m += strlen(FORBIDDEN_PREFIX);
+		fb->default_errno = atoi(m);
+		comma = strchr(m, ',');
+		fb->errnos = strdup(comma ? comma : "");
+		ids = id ? YAJL_GET_STRING(id) : NULL;
+		fb->id = strdup(ids ? ids : "?");
+		if (!fb->errnos || !fb->id) {
+			forbidden_free(fb);
+			fb = NULL;
+		}
+	}
+	yajl_tree_free(root);
+	return fb;
+}
+
+/* ENOENT from RECV or SEND: the target died or was killed meanwhile. */
+static void agent_handle_notification(struct agent *a, struct target *t)
+{
+	int fd = t->fd;
 	char *name;
 
 	memset(a->req, 0, a->sizes.seccomp_notif);
@@ -117,11 +224,18 @@ static void agent_handle_notification(struct agent *a, int fd)
 	}
 	name = seccomp_syscall_resolve_num_arch(
 	    agent_arch_token(a->req->data.arch, a->req->data.nr), a->req->data.nr);
-	agent_log_syscall(a, a->req, name);
 	memset(a->resp, 0, a->sizes.seccomp_notif_resp);
 	a->resp->id = a->req->id;
-	if (!agent_fakes(name))
-		a->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	if (t->fb) {
+		dprintf(a->log_fd, "forbidden ");
+		agent_log_syscall(a, a->req, name);
+		forbidden_count(t->fb, name ? name : "?");
+		a->resp->error = -forbidden_errno(t->fb, name);
+	} else {
+		agent_log_syscall(a, a->req, name);
+		if (!agent_fakes(name))
+			a->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	}
 	free(name);
 	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, a->resp) < 0 && errno != ENOENT)
 		fprintf(stderr, "notify-agent: NOTIF_SEND: %s\n", strerror(errno));
@@ -212,13 +326,16 @@ static void agent_accept(struct agent *a)
 		close(fd);
 		return;
 	}
-	a->notify[a->n_notify++] = fd;
+	a->notify[a->n_notify++] = (struct target){.fd = fd, .fb = forbidden_from_state(buf)};
 	a->n_received++;
 }
 
 static void agent_drop_fd(struct agent *a, size_t i)
 {
-	close(a->notify[i]);
+	if (a->notify[i].fb)
+		forbidden_report(a, a->notify[i].fb);
+	forbidden_free(a->notify[i].fb);
+	close(a->notify[i].fd);
 	a->notify[i] = a->notify[--a->n_notify];
 }
 
@@ -237,7 +354,7 @@ static int agent_loop(struct agent *a)
 
 		p[0] = (struct pollfd){.fd = a->listen_fd, .events = POLLIN};
 		for (size_t i = 0; i < n; i++)
-			p[i + 1] = (struct pollfd){.fd = a->notify[i], .events = POLLIN};
+			p[i + 1] = (struct pollfd){.fd = a->notify[i].fd, .events = POLLIN};
 		r = poll(p, n + 1, -1);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -248,7 +365,7 @@ static int agent_loop(struct agent *a)
 		/* Backwards, so that dropping an fd does not move unvisited ones. */
 		for (size_t i = n; i-- > 0;) {
 			if (p[i + 1].revents & POLLIN)
-				agent_handle_notification(a, a->notify[i]);
+				agent_handle_notification(a, &a->notify[i]);
 			else if (p[i + 1].revents & (POLLHUP | POLLERR | POLLNVAL))
 				agent_drop_fd(a, i);
 		}

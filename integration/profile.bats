@@ -207,3 +207,37 @@ EOF
 	cmp "$cfg" "$BATS_TEST_TMPDIR/orig.json" || fail "a failed conversion changed the config"
 	[ -z "$(find "$BUNDLE" -maxdepth 1 -name 'config.json.*')" ] || fail "temporary files left"
 }
+
+@test "seccomp-profile: --notify-forbidden reports blocked syscalls to the agent, the workload sees the same errors" {
+	is_shim || skip "the forbidden-syscall report is shim's; runc refuses nothing here but is not the subject"
+	local agent="${SHIM_BUILD:-$REPO_DIR/build}/helpers/notify-agent"
+	[ -x "$agent" ] || skip "notify-agent not built (make build)"
+	set_cmd "$PROBES"
+
+	# The reference: the plain profile.
+	convert --set-into "$BUNDLE/config.json" "$PROFILES_DIR/docker-default.json"
+	CTR_ID=$(new_id plain)
+	run_container
+	assert_status 0
+	local plain=$output
+
+	local sock="$BATS_TEST_TMPDIR/agent.sock" log="$BATS_TEST_TMPDIR/agent.log"
+	convert --notify-forbidden "$sock" --set-into "$BUNDLE/config.json" "$PROFILES_DIR/docker-default.json"
+	jq -e '.linux.seccomp | .defaultAction == "SCMP_ACT_ERRNO" and .listenerMetadata == "shim-forbidden:1"
+		and ([.syscalls[] | select(.action == "SCMP_ACT_NOTIFY") | .names[]] | index("unshare") != null)
+		and ([.syscalls[] | select(.action == "SCMP_ACT_NOTIFY") | .names[]] | index("write") == null)
+		and ([.syscalls[] | select(.names == ["clone3"]) | .action] == ["SCMP_ACT_ERRNO"])' \
+		"$BUNDLE/config.json" >/dev/null || fail "linux.seccomp: $(jq -c '.linux.seccomp | del(.syscalls[0:10])' "$BUNDLE/config.json")"
+	"$agent" "$sock" "$log" --once </dev/null >"$BATS_TEST_TMPDIR/agent.out" 2>&1 3>&- &
+	register_pid $!
+	wait_for 5 test -S "$sock" || fail "agent did not start: $(cat "$BATS_TEST_TMPDIR/agent.out")"
+	CTR_ID=$(new_id notified)
+	run_container
+	assert_status 0
+	[ "$output" = "$plain" ] || fail "the workload saw a difference:
+plain: $plain
+notified: $output"
+	wait_for 5 grep -q "used forbidden syscalls" "$log" || fail "no report: $(cat "$log")"
+	grep -qx "container $CTR_ID: used forbidden syscalls: unshare (1x), mount (1x), umount2 (1x), swapoff (1x)" "$log" ||
+		fail "report: $(grep -v '^{' "$log")"
+}

@@ -48,6 +48,7 @@ struct seccomp_cli {
 	const char *arch;
 	const char *kernel;
 	const char *set_into;
+	const char *notify_forbidden;
 	const char *profile;
 	bool unconfined;
 	bool compact;
@@ -156,7 +157,11 @@ static void seccomp_usage(FILE *f)
 		"  --kernel RELEASE    kernel release for minKernel (default: uname -r)\n"
 		"  --set-into CONFIG   write linux.seccomp into CONFIG instead of stdout\n"
 		"  --unconfined        no seccomp: remove linux.seccomp (prints null)\n"
-		"  --compact           one-line JSON on stdout\n",
+		"  --compact           one-line JSON on stdout\n"
+		"  --notify-forbidden SOCKET\n"
+		"                      report blocked syscalls instead of only blocking them:\n"
+		"                      they go to the seccomp agent at SOCKET (notify-agent),\n"
+		"                      which logs them and returns what the profile would\n",
 		seccomp_native_arch() ? seccomp_native_arch() : "unknown");
 }
 
@@ -168,6 +173,7 @@ enum {
 	OPT_SET_INTO,
 	OPT_UNCONFINED,
 	OPT_COMPACT,
+	OPT_NOTIFY_FORBIDDEN,
 	OPT_HELP
 };
 
@@ -196,6 +202,9 @@ static int seccomp_parse_opt(struct cli *g, struct seccomp_cli *o, int c)
 	case OPT_COMPACT:
 		o->compact = true;
 		return 0;
+	case OPT_NOTIFY_FORBIDDEN:
+		o->notify_forbidden = optarg;
+		return 0;
 	case OPT_HELP:
 		seccomp_usage(stdout);
 		exit(0);
@@ -223,6 +232,7 @@ static int seccomp_parse_args(struct cli *g, int argc, char **argv, struct secco
 	    {"set-into", required_argument, NULL, OPT_SET_INTO},
 	    {"unconfined", no_argument, NULL, OPT_UNCONFINED},
 	    {"compact", no_argument, NULL, OPT_COMPACT},
+	    {"notify-forbidden", required_argument, NULL, OPT_NOTIFY_FORBIDDEN},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {0},
 	};
@@ -467,6 +477,8 @@ int cmd_seccomp_profile(struct cli *g, int argc, char **argv)
 	if (seccomp_parse_args(g, argc, argv, &o))
 		return 1;
 	if (!o.unconfined && seccomp_convert(&o, &s, &err) < 0)
+		return cli_fail(g, &err);
+	if (s && o.notify_forbidden && profile_notify_forbidden(s, o.notify_forbidden, &err) < 0)
 		return cli_fail(g, &err);
 	if (o.set_into && seccomp_set_into(o.set_into, s, &err) < 0)
 		return cli_fail(g, &err);

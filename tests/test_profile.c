@@ -684,6 +684,82 @@ static void test_prevent_chmod(void **state)
 	spec_seccomp_free(s);
 }
 
+static void test_notify_forbidden_rules(void **state)
+{
+	struct spec_seccomp *s =
+	    convert("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': ["
+		    "{'names': ['chmod', 'fchmod'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 13},"
+		    "{'names': ['chown'], 'action': 'SCMP_ACT_KILL_PROCESS'},"
+		    "{'names': ['clone3'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 38},"
+		    "{'names': ['write', 'close'], 'action': 'SCMP_ACT_ERRNO'},"
+		    "{'names': ['getpid'], 'action': 'SCMP_ACT_LOG'}]}",
+		    NULL);
+	struct shim_err err = {0};
+
+	(void)state;
+	assert_int_equal(profile_notify_forbidden(s, "/run/agent.sock", &err), 0);
+	assert_string_equal(s->listener_path, "/run/agent.sock");
+	/* The default allows: EPERM stands for "no entry"; chmod's 13 is passed on. */
+	assert_string_equal(s->listener_metadata, "shim-forbidden:1,chmod=13,fchmod=13");
+	assert_int_equal(s->default_action, SPEC_SCMP_ACT_ALLOW);
+	assert_int_equal(s->n_syscalls, 5);
+	assert_int_equal(s->syscalls[0].action, SPEC_SCMP_ACT_NOTIFY);
+	assert_false(s->syscalls[0].errno_ret.set);
+	assert_int_equal(s->syscalls[1].action, SPEC_SCMP_ACT_NOTIFY);
+	/* ENOSYS means "not there"; write cannot be notified; LOG does not block. */
+	assert_int_equal(s->syscalls[2].action, SPEC_SCMP_ACT_ERRNO);
+	assert_int_equal(s->syscalls[3].action, SPEC_SCMP_ACT_ERRNO);
+	assert_int_equal(s->syscalls[4].action, SPEC_SCMP_ACT_LOG);
+	assert_round_trip(s);
+	spec_seccomp_free(s);
+}
+
+static void test_notify_forbidden_default(void **state)
+{
+	struct spec_seccomp *s = convert(
+	    "{'defaultAction': 'SCMP_ACT_ERRNO', 'defaultErrnoRet': 1, 'syscalls': ["
+	    "{'names': ['read', 'write', 'openat', 'exit_group'], 'action': 'SCMP_ACT_ALLOW'},"
+	    "{'names': ['clone'], 'action': 'SCMP_ACT_ALLOW',"
+	    " 'args': [{'index': 0, 'value': 2114060288, 'op': 'SCMP_CMP_MASKED_EQ'}]}]}",
+	    NULL);
+	const struct spec_seccomp_syscall *added;
+	struct shim_err err = {0};
+
+	(void)state;
+	assert_int_equal(profile_notify_forbidden(s, "/run/agent.sock", &err), 0);
+	assert_int_equal(s->default_action, SPEC_SCMP_ACT_ERRNO);
+	assert_int_equal(s->n_syscalls, 3);
+	added = &s->syscalls[2];
+	assert_int_equal(added->action, SPEC_SCMP_ACT_NOTIFY);
+	/* Up to the highest syscall the profile names (x86_64: openat is 257, unshare 272). */
+	assert_true(strv_has((const char *const *)added->names, added->n_names, "mount"));
+	assert_false(strv_has((const char *const *)added->names, added->n_names, "unshare"));
+	assert_true(strv_has((const char *const *)added->names, added->n_names, "chroot"));
+	assert_false(strv_has((const char *const *)added->names, added->n_names, "write"));
+	assert_false(strv_has((const char *const *)added->names, added->n_names, "read"));
+	assert_false(strv_has((const char *const *)added->names, added->n_names, "clone"));
+	assert_false(strv_has((const char *const *)added->names, added->n_names, "pidfd_open"));
+	assert_round_trip(s);
+	spec_seccomp_free(s);
+}
+
+static void test_notify_forbidden_errors(void **state)
+{
+	struct spec_seccomp *s = convert("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': "
+					 "[{'name': 'chmod', 'action': 'SCMP_ACT_ERRNO'}]}",
+					 NULL);
+	struct shim_err err = {0};
+
+	(void)state;
+	assert_int_equal(profile_notify_forbidden(s, "agent.sock", &err), -EINVAL);
+	assert_string_equal(err.msg, "notify-forbidden: the socket path must be absolute");
+	assert_int_equal(profile_notify_forbidden(s, "/a.sock", &err), 0);
+	assert_int_equal(profile_notify_forbidden(s, "/b.sock", &err), -EINVAL);
+	assert_string_equal(err.msg,
+			    "notify-forbidden: the profile has a listenerPath already (/a.sock)");
+	spec_seccomp_free(s);
+}
+
 static void test_default_errno_ret(void **state)
 {
 	struct spec_seccomp *s;
@@ -928,6 +1004,9 @@ int main(void)
 	    cmocka_unit_test(test_arches_filter),
 	    cmocka_unit_test(test_disabled),
 	    cmocka_unit_test(test_prevent_chmod),
+	    cmocka_unit_test(test_notify_forbidden_rules),
+	    cmocka_unit_test(test_notify_forbidden_default),
+	    cmocka_unit_test(test_notify_forbidden_errors),
 	    cmocka_unit_test(test_default_errno_ret),
 	    cmocka_unit_test(test_oci_form),
 	    cmocka_unit_test(test_errors),
