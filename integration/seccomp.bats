@@ -36,7 +36,7 @@ setup_file() {
 		NOTIFY_AGENT="$BATS_FILE_TMPDIR/notify-agent"
 		# shellcheck disable=SC2046 # pkg-config's words
 		cc -O2 -D_GNU_SOURCE -o "$NOTIFY_AGENT" "$REPO_DIR/hooks/notify-agent.c" \
-			$(pkg-config --cflags --libs libseccomp 2>/dev/null || echo -lseccomp) \
+			$(pkg-config --cflags --libs libseccomp yajl 2>/dev/null || echo -lseccomp -lyajl) \
 			>"$BATS_FILE_TMPDIR/agent-build.log" 2>&1 || NOTIFY_AGENT=''
 	fi
 	export PROBE_BIN NOTIFY_AGENT
