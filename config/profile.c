@@ -928,3 +928,42 @@ int profile_notify_forbidden(struct spec_seccomp *s, const char *listener_path,
 		return shim_error(err, ENOMEM, "out of memory");
 	return 0;
 }
+
+/* ---- recording ---- */
+
+/* libseccomp's highest syscall number on any arch is below this. */
+#define PROFILE_MAX_NR 1024
+
+int profile_record(const char *listener_path, struct spec_seccomp **out, struct shim_err *err)
+{
+	struct spec_seccomp_syscall *rule;
+	struct spec_seccomp *s;
+
+	*out = NULL;
+	if (!listener_path || listener_path[0] != '/')
+		return shim_error(err, EINVAL, "record: the socket path must be absolute");
+	s = calloc(1, sizeof(*s));
+	rule = s ? calloc(1, sizeof(*rule)) : NULL;
+	if (!rule)
+		goto oom;
+	s->default_action = SPEC_SCMP_ACT_ALLOW;
+	s->syscalls = rule;
+	s->n_syscalls = 1;
+	rule->action = SPEC_SCMP_ACT_NOTIFY;
+	for (int nr = 0; nr < PROFILE_MAX_NR; nr++) {
+		_cleanup_free_ char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+
+		if (name && strcmp(name, "write") &&
+		    profile_strv_append(&rule->names, &rule->n_names, name) < 0)
+			goto oom;
+	}
+	s->listener_path = strdup(listener_path);
+	s->listener_metadata = strdup(PROFILE_RECORD_METADATA);
+	if (!s->listener_path || !s->listener_metadata)
+		goto oom;
+	*out = s;
+	return 0;
+oom:
+	spec_seccomp_free(s);
+	return shim_error(err, ENOMEM, "out of memory");
+}

@@ -84,6 +84,15 @@ int profile_parse_docker_file(const char *path, const struct profile_opts *o,
 int profile_notify_forbidden(struct spec_seccomp *s, const char *listener_path,
 			     struct shim_err *err);
 
+/*
+ * Profile recording: a linux.seccomp that allows everything but has every
+ * syscall of this build's arch except write NOTIFY the agent at
+ * `listener_path` (metadata PROFILE_RECORD_METADATA), which lets each one
+ * through and, when the container ends, writes the profile of what it saw.
+ */
+#define PROFILE_RECORD_METADATA "shim-record:"
+int profile_record(const char *listener_path, struct spec_seccomp **out, struct shim_err *err);
+
 /* "SCMP_ARCH_X86_64" -> "amd64", the name includes/excludes.arches use; NULL when unknown. */
 const char *profile_arch_native_name(const char *scmp_arch);
 /* Errno name ("ENOSYS") -> number; -1 when unknown. */

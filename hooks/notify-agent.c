@@ -20,11 +20,18 @@
  * "container <id>: used forbidden syscalls: chroot (2x), swapoff (1x)", as
  * CRI-O's seccomp notifier reports it.
  *
+ * Metadata "shim-record:" (`shim seccomp-profile --record`) records instead:
+ * every notified syscall is let through and remembered, and when the
+ * container's fd hangs up the agent writes LOGFILE.<id>.json, an OCI
+ * linux.seccomp that allows what was seen (plus write, which cannot be
+ * notified) and denies the rest with EPERM.
+ *
  * With --once the agent exits when every notify fd it received has hung up
  * (all processes using the filter are gone); otherwise it runs until SIGTERM
  * or SIGINT. It removes SOCKET_PATH on exit. Exit status: 0, or 1 on error.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -50,10 +57,12 @@
 #define X32_SYSCALL_BIT	 0x40000000u
 #define RECV_TIMEOUT_SEC 5
 #define FORBIDDEN_PREFIX "shim-forbidden:"
-#define MAX_SEEN	 64
+#define RECORD_PREFIX	 "shim-record:"
+#define MAX_SEEN	 512
 
-/* One container's forbidden-syscall report. */
+/* One container's forbidden-syscall report, or its recording. */
 struct forbidden {
+	bool record;
 	char *id;
 	char *errnos; /* ",NAME=E,..." from the metadata */
 	int default_errno;
@@ -72,6 +81,7 @@ struct target {
 struct agent {
 	int listen_fd;
 	int log_fd;
+	const char *log_path;
 	bool once;
 	struct target notify[AGENT_MAX_FDS];
 	size_t n_notify;
@@ -172,6 +182,39 @@ static void forbidden_report(const struct agent *a, const struct forbidden *fb)
 	dprintf(a->log_fd, "\n");
 }
 
+static int record_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The recorded syscalls as a linux.seccomp, next to the log. */
+static void record_write(const struct agent *a, const struct forbidden *fb)
+{
+	const char *names[MAX_SEEN + 1];
+	char path[PATH_MAX];
+	size_t n = 0;
+	FILE *f;
+
+	for (size_t i = 0; i < fb->n_seen; i++)
+		if (strcmp(fb->seen[i].name, "?") != 0)
+			names[n++] = fb->seen[i].name;
+	names[n++] = "write";
+	qsort(names, n, sizeof(names[0]), record_cmp);
+	snprintf(path, sizeof(path), "%s.%s.json", a->log_path, fb->id);
+	f = fopen(path, "we");
+	if (!f) {
+		fprintf(stderr, "notify-agent: %s: %s\n", path, strerror(errno));
+		return;
+	}
+	fprintf(f, "{\n\t\"defaultAction\": \"SCMP_ACT_ERRNO\",\n\t\"syscalls\": [\n"
+		   "\t\t{\n\t\t\t\"names\": [");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s\n\t\t\t\t\"%s\"", i ? "," : "", names[i]);
+	fprintf(f, "\n\t\t\t],\n\t\t\t\"action\": \"SCMP_ACT_ALLOW\"\n\t\t}\n\t]\n}\n");
+	fclose(f);
+	dprintf(a->log_fd, "container %s: recorded %zu syscalls in %s\n", fb->id, n, path);
+}
+
 static void forbidden_free(struct forbidden *fb)
 {
 	if (!fb)
@@ -182,6 +225,12 @@ static void forbidden_free(struct forbidden *fb)
 }
 
 /* The report mode when the state's metadata asks for it; NULL otherwise. */
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The report or recording mode when the state's metadata asks for it; NULL otherwise. */
 static struct forbidden *forbidden_from_state(const char *json)
 {
 	static const char *md_path[] = {"metadata", NULL};
@@ -189,13 +238,15 @@ static struct forbidden *forbidden_from_state(const char *json)
 	yajl_val root = yajl_tree_parse(json, NULL, 0), md, id;
 	struct forbidden *fb = NULL;
 	const char *m, *comma, *ids;
+	bool record;
 
 	md = yajl_tree_get(root, md_path, yajl_t_string);
 	id = yajl_tree_get(root, id_path, yajl_t_string);
 	m = md ? YAJL_GET_STRING(md) : NULL;
-	if (m && strncmp(m, FORBIDDEN_PREFIX, strlen(FORBIDDEN_PREFIX)) == 0 &&
-	    (fb = calloc(1, sizeof(*fb)))) {
-		m += strlen(FORBIDDEN_PREFIX);
+	record = has_prefix(m, RECORD_PREFIX);
+	if ((record || has_prefix(m, FORBIDDEN_PREFIX)) && (fb = calloc(1, sizeof(*fb)))) {
+		m += strlen(record ? RECORD_PREFIX : FORBIDDEN_PREFIX);
+		fb->record = record;
 		fb->default_errno = atoi(m);
 		comma = strchr(m, ',');
 		fb->errnos = strdup(comma ? comma : "");
@@ -226,7 +277,10 @@ static void agent_handle_notification(struct agent *a, struct target *t)
 	    agent_arch_token(a->req->data.arch, a->req->data.nr), a->req->data.nr);
 	memset(a->resp, 0, a->sizes.seccomp_notif_resp);
 	a->resp->id = a->req->id;
-	if (t->fb) {
+	if (t->fb && t->fb->record) {
+		forbidden_count(t->fb, name ? name : "?");
+		a->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	} else if (t->fb) {
 		dprintf(a->log_fd, "forbidden ");
 		agent_log_syscall(a, a->req, name);
 		forbidden_count(t->fb, name ? name : "?");
@@ -332,7 +386,9 @@ static void agent_accept(struct agent *a)
 
 static void agent_drop_fd(struct agent *a, size_t i)
 {
-	if (a->notify[i].fb)
+	if (a->notify[i].fb && a->notify[i].fb->record)
+		record_write(a, a->notify[i].fb);
+	else if (a->notify[i].fb)
 		forbidden_report(a, a->notify[i].fb);
 	forbidden_free(a->notify[i].fb);
 	close(a->notify[i].fd);
@@ -395,6 +451,7 @@ static int agent_init(struct agent *a, const char *sock, const char *log)
 	a->resp = calloc(1, a->sizes.seccomp_notif_resp);
 	if (!a->req || !a->resp)
 		return -1;
+	a->log_path = log;
 	a->log_fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (a->log_fd < 0) {
 		fprintf(stderr, "notify-agent: %s: %s\n", log, strerror(errno));

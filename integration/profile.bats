@@ -241,3 +241,38 @@ notified: $output"
 	grep -qx "container $CTR_ID: used forbidden syscalls: unshare (1x), mount (1x), umount2 (1x), swapoff (1x)" "$log" ||
 		fail "report: $(grep -v '^{' "$log")"
 }
+
+@test "seccomp-profile: --record writes the profile a workload used; it runs under it, other syscalls fail" {
+	is_shim || skip "profile recording is shim's"
+	local agent="${SHIM_BUILD:-$REPO_DIR/build}/helpers/notify-agent"
+	[ -x "$agent" ] || skip "notify-agent not built (make build)"
+	local sock="$BATS_TEST_TMPDIR/agent.sock" log="$BATS_TEST_TMPDIR/agent.log" recorded
+	local work='exec 2>&1; echo hi; ls / | wc -l; cat /etc/hostname'
+	set_cmd "$work"
+	convert --record "$sock" --set-into "$BUNDLE/config.json"
+	"$agent" "$sock" "$log" --once </dev/null >"$BATS_TEST_TMPDIR/agent.out" 2>&1 3>&- &
+	register_pid $!
+	wait_for 5 test -S "$sock" || fail "agent did not start: $(cat "$BATS_TEST_TMPDIR/agent.out")"
+	CTR_ID=$(new_id rec)
+	run_container
+	assert_status 0
+	local want=$output
+	recorded="$log.$CTR_ID.json"
+	wait_for 5 test -s "$recorded" || fail "nothing recorded: $(cat "$log")"
+	jq -e '.defaultAction == "SCMP_ACT_ERRNO" and (.syscalls[0].names | index("execve") != null)
+		and (.syscalls[0].names | index("write") != null) and (.syscalls[0].names | index("mkdir") == null)' \
+		"$recorded" >/dev/null || fail "recorded: $(cat "$recorded")"
+
+	# The recorded profile, as an OCI linux.seccomp, replays the workload.
+	convert --set-into "$BUNDLE/config.json" "$recorded"
+	CTR_ID=$(new_id replay)
+	run_container
+	assert_status 0
+	[ "$output" = "$want" ] || fail "replay differs: $output; want: $want"
+	# What it never did is denied.
+	set_cmd 'exec 2>&1; mkdir /tmp/new'
+	CTR_ID=$(new_id other)
+	run_container
+	assert_failure
+	assert_output_contains "Operation not permitted"
+}

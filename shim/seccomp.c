@@ -49,6 +49,7 @@ struct seccomp_cli {
 	const char *kernel;
 	const char *set_into;
 	const char *notify_forbidden;
+	const char *record;
 	const char *profile;
 	bool unconfined;
 	bool compact;
@@ -161,7 +162,10 @@ static void seccomp_usage(FILE *f)
 		"  --notify-forbidden SOCKET\n"
 		"                      report blocked syscalls instead of only blocking them:\n"
 		"                      they go to the seccomp agent at SOCKET (notify-agent),\n"
-		"                      which logs them and returns what the profile would\n",
+		"                      which logs them and returns what the profile would\n"
+		"  --record SOCKET     no PROFILE: a profile that lets everything through the\n"
+		"                      agent at SOCKET, which writes what the container used\n"
+		"                      as a profile when it ends\n",
 		seccomp_native_arch() ? seccomp_native_arch() : "unknown");
 }
 
@@ -174,6 +178,7 @@ enum {
 	OPT_UNCONFINED,
 	OPT_COMPACT,
 	OPT_NOTIFY_FORBIDDEN,
+	OPT_RECORD,
 	OPT_HELP
 };
 
@@ -205,6 +210,9 @@ static int seccomp_parse_opt(struct cli *g, struct seccomp_cli *o, int c)
 	case OPT_NOTIFY_FORBIDDEN:
 		o->notify_forbidden = optarg;
 		return 0;
+	case OPT_RECORD:
+		o->record = optarg;
+		return 0;
 	case OPT_HELP:
 		seccomp_usage(stdout);
 		exit(0);
@@ -233,6 +241,7 @@ static int seccomp_parse_args(struct cli *g, int argc, char **argv, struct secco
 	    {"unconfined", no_argument, NULL, OPT_UNCONFINED},
 	    {"compact", no_argument, NULL, OPT_COMPACT},
 	    {"notify-forbidden", required_argument, NULL, OPT_NOTIFY_FORBIDDEN},
+	    {"record", required_argument, NULL, OPT_RECORD},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {0},
 	};
@@ -244,9 +253,10 @@ static int seccomp_parse_args(struct cli *g, int argc, char **argv, struct secco
 	if (o->arch && !seccomp_arch_known(o->arch))
 		return cli_failf(g, "seccomp-profile: --arch: unknown architecture \"%s\"",
 				 o->arch);
-	if (o->unconfined) {
+	if (o->unconfined || o->record) {
 		if (optind < argc)
-			return cli_failf(g, "seccomp-profile: --unconfined takes no profile");
+			return cli_failf(g, "seccomp-profile: --%s takes no profile",
+					 o->record ? "record" : "unconfined");
 		return 0;
 	}
 	if (optind + 1 != argc)
@@ -476,7 +486,9 @@ int cmd_seccomp_profile(struct cli *g, int argc, char **argv)
 
 	if (seccomp_parse_args(g, argc, argv, &o))
 		return 1;
-	if (!o.unconfined && seccomp_convert(&o, &s, &err) < 0)
+	if (o.record && profile_record(o.record, &s, &err) < 0)
+		return cli_fail(g, &err);
+	if (!o.unconfined && !o.record && seccomp_convert(&o, &s, &err) < 0)
 		return cli_fail(g, &err);
 	if (s && o.notify_forbidden && profile_notify_forbidden(s, o.notify_forbidden, &err) < 0)
 		return cli_fail(g, &err);
