@@ -760,6 +760,30 @@ static void test_notify_forbidden_errors(void **state)
 	spec_seccomp_free(s);
 }
 
+static void test_record(void **state)
+{
+	struct spec_seccomp *s = NULL;
+	struct shim_err err = {0};
+	const char *const *names;
+
+	(void)state;
+	assert_int_equal(profile_record("rel.sock", &s, &err), -EINVAL);
+	assert_null(s);
+	assert_int_equal(profile_record("/run/rec.sock", &s, &err), 0);
+	assert_int_equal(s->default_action, SPEC_SCMP_ACT_ALLOW);
+	assert_string_equal(s->listener_path, "/run/rec.sock");
+	assert_string_equal(s->listener_metadata, "shim-record:");
+	assert_int_equal(s->n_syscalls, 1);
+	assert_int_equal(s->syscalls[0].action, SPEC_SCMP_ACT_NOTIFY);
+	names = (const char *const *)s->syscalls[0].names;
+	assert_true(s->syscalls[0].n_names > 300);
+	assert_true(strv_has(names, s->syscalls[0].n_names, "read"));
+	assert_true(strv_has(names, s->syscalls[0].n_names, "clone3"));
+	assert_false(strv_has(names, s->syscalls[0].n_names, "write"));
+	assert_round_trip(s);
+	spec_seccomp_free(s);
+}
+
 static void test_default_errno_ret(void **state)
 {
 	struct spec_seccomp *s;
@@ -1007,6 +1031,7 @@ int main(void)
 	    cmocka_unit_test(test_notify_forbidden_rules),
 	    cmocka_unit_test(test_notify_forbidden_default),
 	    cmocka_unit_test(test_notify_forbidden_errors),
+	    cmocka_unit_test(test_record),
 	    cmocka_unit_test(test_default_errno_ret),
 	    cmocka_unit_test(test_oci_form),
 	    cmocka_unit_test(test_errors),
