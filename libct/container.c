@@ -819,16 +819,20 @@ static int create_spawn(struct create_ctx *c, struct shim_err *err)
 		return r;
 	c->st.pid = c->pa.pid;
 	c->st.start_time = util_pid_start_time(c->pa.pid);
-	/* Saved now so that `delete --force` can clean up whatever happens next. */
-	r = ct_state_save(o->root, &c->st, err);
-	if (r < 0)
-		return r;
 	if (ns_wants_new(l, SPEC_NS_USER)) {
 		r = ns_write_id_maps(c->pa.pid, l, err);
 		if (r < 0)
 			return r;
 	}
 	r = parent_send(&c->pa, SYNC_GO, c->pa.pid, err);
+	if (r < 0)
+		return r;
+	/*
+	 * Saved while the child mounts, and before it can get anywhere: it waits
+	 * for SYNC_CGROUP. From here `delete --force` can clean up whatever
+	 * happens next; before, a dying runtime takes the child with it (EOF).
+	 */
+	r = ct_state_save(o->root, &c->st, err);
 	if (r < 0)
 		return r;
 	/* The child sets up its mounts meanwhile; it waits for SYNC_CGROUP before any use. */

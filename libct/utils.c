@@ -71,8 +71,8 @@ int util_write_file(const char *path, const char *data, size_t len, struct shim_
 	return 0;
 }
 
-int util_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
-			   struct shim_err *err)
+static int util_write_file_replace(const char *path, const char *data, size_t len, mode_t mode,
+				   bool durable, struct shim_err *err)
 {
 	char tmp[PATH_MAX];
 	_cleanup_close_ int fd = -1;
@@ -84,7 +84,7 @@ int util_write_file_atomic(const char *path, const char *data, size_t len, mode_
 	if (fd < 0)
 		return shim_error_sys(err, errno, "open %s", tmp);
 	r = util_write_all(fd, data, len);
-	if (r == 0 && fsync(fd) < 0)
+	if (r == 0 && durable && fsync(fd) < 0)
 		r = -errno;
 	if (r == 0 && rename(tmp, path) < 0)
 		r = -errno;
@@ -93,6 +93,18 @@ int util_write_file_atomic(const char *path, const char *data, size_t len, mode_
 		return shim_error_sys(err, -r, "write %s", path);
 	}
 	return 0;
+}
+
+int util_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
+			   struct shim_err *err)
+{
+	return util_write_file_replace(path, data, len, mode, false, err);
+}
+
+int util_write_file_durable(const char *path, const char *data, size_t len, mode_t mode,
+			    struct shim_err *err)
+{
+	return util_write_file_replace(path, data, len, mode, true, err);
 }
 
 int util_mkdir_p(const char *path, mode_t mode, struct shim_err *err)

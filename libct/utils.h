@@ -13,9 +13,16 @@
 int util_read_file(const char *path, char **out, size_t *len, struct shim_err *err);
 /* Writes `data` to an existing file (sysfs, procfs style). */
 int util_write_file(const char *path, const char *data, size_t len, struct shim_err *err);
-/* Writes via a temp file, fsync and rename, so readers see old or new. */
+/*
+ * Writes via a temp file and rename, so readers see old or new: the runtime's
+ * state (on tmpfs in /run, and rebuilt by nothing after a reboot: no fsync,
+ * as runc).
+ */
 int util_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
 			   struct shim_err *err);
+/* The same, with an fsync before the rename: for the user's own files. */
+int util_write_file_durable(const char *path, const char *data, size_t len, mode_t mode,
+			    struct shim_err *err);
 int util_mkdir_p(const char *path, mode_t mode, struct shim_err *err);
 /* Start time of `pid` in clock ticks (field 22 of /proc/PID/stat), 0 when gone. */
 unsigned long long util_pid_start_time(pid_t pid);

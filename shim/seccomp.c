@@ -459,7 +459,7 @@ static int seccomp_set_into(const char *path, const struct spec_seccomp *s, stru
 		return shim_error_sys(err, errno, "stat %s", path);
 	SECCOMP_TRY(seccomp_config_text(path, data, len, s, &text, err));
 	SECCOMP_TRY(seccomp_config_check(path, text, err));
-	return util_write_file_atomic(path, text, strlen(text), st.st_mode & 07777, err);
+	return util_write_file_durable(path, text, strlen(text), st.st_mode & 07777, err);
 }
 
 static int seccomp_print(const struct spec_seccomp *s, bool compact, struct shim_err *err)
