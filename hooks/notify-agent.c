@@ -224,7 +224,6 @@ static void forbidden_free(struct forbidden *fb)
 	free(fb);
 }
 
-/* The report mode when the state's metadata asks for it; NULL otherwise. */
 static bool has_prefix(const char *s, const char *prefix)
 {
 	return s && strncmp(s, prefix, strlen(prefix)) == 0;
