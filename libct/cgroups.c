@@ -1430,6 +1430,35 @@ int ct_cgroup_stats_json(const char *path, char **out, struct shim_err *err)
 	return ret < 0 ? ret : cg_stats_json(&l, path, out, err);
 }
 
+/* memory.oom_control on v1, memory.events on v2: both count "oom_kill". */
+static int cg_oom_kills(const struct cg_layout *l, const char *path, uint64_t *n,
+			struct shim_err *err)
+{
+	const struct cg_hier *h = cg_layout_find_v1(l, "memory");
+	struct cg_ctx c = {.l = l, .path = path};
+	_cleanup_free_ char *dir = NULL;
+
+	if (h)
+		dir = cg_hier_dir(h, path);
+	else if (cg_layout_has_v2(l, "memory"))
+		dir = cg_v2_dir(l, path);
+	else
+		return shim_error(err, ENOTSUP, "cgroup %s: no memory controller", path);
+	if (!dir)
+		return shim_error(err, ENOMEM, "cgroup %s: out of memory", path);
+	return cg_file_read_key_u64(&c, dir, h ? "memory.oom_control" : "memory.events", "oom_kill",
+				    n, err);
+}
+
+int ct_cgroup_oom_kills(const char *path, uint64_t *n, struct shim_err *err)
+{
+	_cleanup_cg_layout_ struct cg_layout l = {0};
+	int ret = cg_layout_detect(&l, err);
+
+	*n = 0;
+	return ret < 0 ? ret : cg_oom_kills(&l, path, n, err);
+}
+
 int ct_cgroup_destroy(const char *path, struct shim_err *err)
 {
 	_cleanup_cg_layout_ struct cg_layout l = {0};

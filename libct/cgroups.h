@@ -56,8 +56,9 @@ const char *ct_cgroup_ignored_note(const struct spec_resources *r);
 /*
  * The device rules runc gives a container: linux.resources.devices, then
  * runc's default allow list (mknod of any char/block device; /dev/null,
- * zero, full, random, urandom, tty, ptmx, pts/N, net/tun) and an "rwm" allow
- * for every char/block linux.devices entry. Put the result in
+ * zero, full, random, urandom, tty, ptmx, pts/N, net/tun). As in runc and
+ * crun, linux.devices entries get no rule of their own: the config's
+ * resources.devices must allow them. Put the result in
  * spec_resources.devices before ct_cgroup_create. *out is one malloc'ed
  * array (free() it); its strings are static or borrowed from `l`.
  */
@@ -78,6 +79,8 @@ int ct_cgroup_is_frozen(const char *path, bool *out, struct shim_err *err);
 int ct_cgroup_pids(const char *path, pid_t **out, size_t *n, struct shim_err *err);
 /* runc's `events --stats` "data" object as JSON text (malloc'ed). */
 int ct_cgroup_stats_json(const char *path, char **out, struct shim_err *err);
+/* How many tasks the OOM killer has killed in the cgroup (the kernel's oom_kill count). */
+int ct_cgroup_oom_kills(const char *path, uint64_t *n, struct shim_err *err);
 /*
  * SIGKILLs what is left (freeze, kill, thaw; cgroup.kill on v2), waits up to
  * ~1 s for the cgroup to empty and removes the cgroup's directory (and any

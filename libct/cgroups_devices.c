@@ -163,8 +163,8 @@ int ct_cgroup_device_rules(const struct spec_linux *l, struct spec_device_cgroup
 			   struct shim_err *err)
 {
 	const struct spec_resources *r = l ? l->resources : NULL;
-	size_t n_res = r ? r->n_devices : 0, n_dev = l ? l->n_devices : 0, k = 0;
-	struct spec_device_cgroup *v = calloc(n_res + CG_N_DEFAULT + n_dev + 1, sizeof(*v));
+	size_t n_res = r ? r->n_devices : 0, k = 0;
+	struct spec_device_cgroup *v = calloc(n_res + CG_N_DEFAULT + 1, sizeof(*v));
 
 	*out = NULL;
 	*n = 0;
@@ -174,20 +174,6 @@ int ct_cgroup_device_rules(const struct spec_linux *l, struct spec_device_cgroup
 		v[k++] = r->devices[i];
 	for (size_t i = 0; i < CG_N_DEFAULT; i++)
 		v[k++] = cg_default_devices[i];
-	for (size_t i = 0; i < n_dev; i++) {
-		const struct spec_device *d = &l->devices[i];
-
-		/* Fifos ("p") are not subject to the device cgroup. */
-		if (!d->type || !strchr("cub", d->type[0]) || d->type[1])
-			continue;
-		v[k++] = (struct spec_device_cgroup){
-		    .allow = true,
-		    .type = (char *)(d->type[0] == 'b' ? "b" : "c"),
-		    .major = {d->major.set, d->major.v},
-		    .minor = {d->minor.set, d->minor.v},
-		    .access = (char *)"rwm",
-		};
-	}
 	*out = v;
 	*n = k;
 	return 0;

@@ -37,12 +37,45 @@ static int events_print_stats(struct cli *g, const struct ct_state *st)
 	return 0;
 }
 
+/* runc's OOM event: a rise of the cgroup's oom_kill count. */
+static void events_check_oom(const struct ct_state *st, uint64_t *seen)
+{
+	uint64_t n;
+
+	if (ct_cgroup_oom_kills(st->cgroup_path, &n, NULL) < 0 || n <= *seen)
+		return;
+	*seen = n;
+	printf("{\"type\":\"oom\",\"id\":\"%s\"}\n", st->id);
+	fflush(stdout);
+}
+
+/* Stats every interval until the container stops; OOM kills checked every 100 ms. */
+static int events_stream(struct cli *g, const struct ct_state *st, long interval)
+{
+	uint64_t seen = 0;
+	long waited = interval;
+
+	ct_cgroup_oom_kills(st->cgroup_path, &seen, NULL);
+	while (ct_state_status(g->root, st) != CT_STATUS_STOPPED) {
+		events_check_oom(st, &seen);
+		if (waited >= interval) {
+			if (events_print_stats(g, st))
+				return 1;
+			waited = 0;
+		}
+		usleep(100 * 1000);
+		waited += 100;
+	}
+	events_check_oom(st, &seen);
+	return 0;
+}
+
 int cmd_events(struct cli *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"stats", no_argument, NULL, 's'},
-		{"interval", required_argument, NULL, 'i'},
-		{0},
+	    {"stats", no_argument, NULL, 's'},
+	    {"interval", required_argument, NULL, 'i'},
+	    {0},
 	};
 	struct shim_err err = {0};
 	struct ct_state st;
@@ -68,13 +101,7 @@ int cmd_events(struct cli *g, int argc, char **argv)
 		ct_state_clear(&st);
 		return r;
 	}
-	/* Streams stats until the container stops; OOM shows up as an "oom" event. */
-	while (ct_state_status(g->root, &st) != CT_STATUS_STOPPED) {
-		r = events_print_stats(g, &st);
-		if (r)
-			break;
-		usleep(interval * 1000);
-	}
+	r = events_stream(g, &st, interval);
 	ct_state_clear(&st);
 	return r;
 }
