@@ -757,6 +757,13 @@ static int create_prepare(struct create_ctx *c, struct shim_err *err)
 	/* Not getpwuid: NSS would load its modules on every start. */
 	if (util_passwd_lookup("/etc/passwd", geteuid(), &c->st.owner, NULL) < 0)
 		c->st.owner = strdup("");
+	r = ct_cgroup_resolve_path(l ? l->cgroups_path : NULL, o->id, &c->st.cgroup_path, err);
+	if (r < 0)
+		return r;
+	/* pid 0 ("creating"): from here a killed runtime leaves what delete --force needs. */
+	r = ct_state_save(o->root, &c->st, err);
+	if (r < 0)
+		return r;
 	if (l && l->seccomp) {
 		cache = util_strdup_printf("%s/seccomp-cache", o->root);
 		r = ct_seccomp_compile(l->seccomp, cache, log_warn, (void *)&o->log, &c->prog, err);
@@ -764,9 +771,6 @@ static int create_prepare(struct create_ctx *c, struct shim_err *err)
 			return r;
 		c->have_prog = true;
 	}
-	r = ct_cgroup_resolve_path(l ? l->cgroups_path : NULL, o->id, &c->st.cgroup_path, err);
-	if (r < 0)
-		return r;
 	r = create_cgroup(c, err);
 	if (r < 0)
 		return r;
@@ -1091,6 +1095,9 @@ int ct_container_delete(const char *root, const char *id, bool force, const stru
 	int r;
 
 	r = load_locked(root, id, &lock, &st, NULL, err);
+	/* A runtime killed before its first state.json left just the directory. */
+	if (r == -ENOENT && force)
+		ct_state_remove(root, id, NULL);
 	if (r < 0)
 		goto out;
 	/* A config that cannot be read must not block the cleanup. */

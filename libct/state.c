@@ -12,9 +12,9 @@
 #include <yajl/yajl_tree.h>
 
 static const char *const status_names[] = {
-	[CT_STATUS_CREATING] = "creating", [CT_STATUS_CREATED] = "created",
-	[CT_STATUS_RUNNING] = "running",   [CT_STATUS_PAUSED] = "paused",
-	[CT_STATUS_STOPPED] = "stopped",
+    [CT_STATUS_CREATING] = "creating", [CT_STATUS_CREATED] = "created",
+    [CT_STATUS_RUNNING] = "running",   [CT_STATUS_PAUSED] = "paused",
+    [CT_STATUS_STOPPED] = "stopped",
 };
 
 const char *ct_status_name(enum ct_status s)
@@ -37,8 +37,9 @@ int ct_state_validate_id(const char *id, struct shim_err *err)
 	if (!strcmp(id, ".") || !strcmp(id, ".."))
 		return shim_error(err, EINVAL, "invalid container id: %s", id);
 	for (const char *p = id; *p; p++) {
-		if (!(*p == '_' || *p == '+' || *p == '-' || *p == '.' || (*p >= '0' && *p <= '9') ||
-		      (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		if (!(*p == '_' || *p == '+' || *p == '-' || *p == '.' ||
+		      (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= 'A' && *p <= 'Z')))
 			return shim_error(err, EINVAL, "invalid container id: %s", id);
 	}
 	if (strlen(id) > 1024)
@@ -56,7 +57,8 @@ int ct_state_dir_create(const char *root, const char *id, struct shim_err *err)
 		return r;
 	if (mkdir(dir, 0711) < 0) {
 		if (errno == EEXIST)
-			return shim_error(err, EEXIST, "container with id %s already exists", id);
+			return shim_error(err, EEXIST,
+					  "container with given ID already exists (%s)", id);
 		return shim_error_sys(err, errno, "mkdir %s", dir);
 	}
 	return 0;

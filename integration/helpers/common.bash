@@ -372,9 +372,14 @@ assert_nothing_left() {
 	fi
 }
 
-# (An exiting process may linger for a moment: the checks above retry.)
+# (An exiting process may linger for a moment: the checks above retry.
+# Zombies are dead already: an orphan waits for PID 1 to reap it, and the
+# PID 1 of some sandboxes takes seconds to.)
 _processes_naming() {
-	grep -ls -- "${1:0:1}[${1:1:1}]${1:2}" /proc/[0-9]*/cmdline /proc/[0-9]*/cgroup 2>/dev/null || true
+	local f
+	for f in $(grep -ls -- "${1:0:1}[${1:1:1}]${1:2}" /proc/[0-9]*/cmdline /proc/[0-9]*/cgroup 2>/dev/null); do
+		[ "$(cut -d' ' -f3 "${f%/*}/stat" 2>/dev/null)" = Z ] || echo "$f"
+	done
 }
 
 _no_process_naming() {
