@@ -105,34 +105,6 @@ $(cat "$BATS_TEST_TMPDIR/diff")"
 	differ
 }
 
-# adapt_fixture NAME: config.json = the fixture, made runnable here: our
-# rootfs, observe.sh as the process, no cgroupsPath, bind sources replaced by
-# files and dirs under the test's tmp dir.
-adapt_fixture() {
-	requires_fixtures
-	local fx="$FIXTURES_DIR/$1" files="$BATS_TEST_TMPDIR/binds" dest src
-	[ -f "$fx" ] || skip "fixture $fx is missing"
-	mkdir -p "$files"
-	jq --arg files "$files" '
-		  del(.linux.cgroupsPath)
-		| .root.path = "rootfs"
-		| .process.args = ["sh", "/observe.sh"]
-		| .process.terminal = false
-		| .mounts |= map(if .type == "bind" then
-			.source = ($files + "/" + (.destination | ltrimstr("/") | gsub("/"; "_")))
-			else . end)' "$fx" >"$BUNDLE/config.json"
-	while read -r dest; do
-		src="$files/$(echo "${dest#/}" | tr / _)"
-		case "$dest" in
-		/dev/shm) mkdir -p "$src" ;;
-		/etc/hostname) echo fixture-host >"$src" ;;
-		/etc/hosts) printf '127.0.0.1\tlocalhost\n' >"$src" ;;
-		/etc/resolv.conf) echo 'nameserver 127.0.0.1' >"$src" ;;
-		*) echo "$dest" >"$src" ;;
-		esac
-	done < <(jq -r '.mounts[] | select(.type == "bind") | .destination' "$BUNDLE/config.json")
-}
-
 @test "differential: containerd CRI container config (joins a sandbox's namespaces)" {
 	adapt_fixture containerd-cri-container.json
 	# The sandbox: a holder in new pid, ipc, uts and net namespaces.

@@ -432,3 +432,32 @@ cap_number() {
 requires_fixtures() {
 	[ -d "$FIXTURES_DIR" ] || skip "fixtures not found at $FIXTURES_DIR (set SHIM_SHARED)"
 }
+
+# adapt_fixture NAME [ARGS_JSON]: config.json = the client-generated fixture
+# NAME, made runnable here: our rootfs, ARGS_JSON as process.args (default
+# ["sh", "/observe.sh"]), no terminal, no cgroupsPath, bind sources replaced
+# by files and dirs under the test's tmp dir.
+adapt_fixture() {
+	requires_fixtures
+	local fx="$FIXTURES_DIR/$1" args=${2:-'["sh", "/observe.sh"]'} files="$BATS_TEST_TMPDIR/binds" dest src
+	[ -f "$fx" ] || skip "fixture $fx is missing"
+	mkdir -p "$files"
+	jq --arg files "$files" --argjson args "$args" '
+		  del(.linux.cgroupsPath)
+		| .root.path = "rootfs"
+		| .process.args = $args
+		| .process.terminal = false
+		| .mounts |= map(if .type == "bind" then
+			.source = ($files + "/" + (.destination | ltrimstr("/") | gsub("/"; "_")))
+			else . end)' "$fx" >"$BUNDLE/config.json"
+	while read -r dest; do
+		src="$files/$(echo "${dest#/}" | tr / _)"
+		case "$dest" in
+		/dev/shm) mkdir -p "$src" ;;
+		/etc/hostname) echo fixture-host >"$src" ;;
+		/etc/hosts) printf '127.0.0.1\tlocalhost\n' >"$src" ;;
+		/etc/resolv.conf) echo 'nameserver 127.0.0.1' >"$src" ;;
+		*) echo "$dest" >"$src" ;;
+		esac
+	done < <(jq -r '.mounts[] | select(.type == "bind") | .destination' "$BUNDLE/config.json")
+}
