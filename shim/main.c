@@ -12,27 +12,43 @@
 
 #define SHIM_VERSION "0.1.0"
 
+/* synopsis NULL: the command prints its own --help. */
 static const struct {
 	const char *name;
 	cli_cmd_fn fn;
 	const char *usage;
+	const char *synopsis;
 } commands[] = {
-	{"create", cmd_create, "create a container"},
-	{"delete", cmd_delete, "delete any resources held by the container"},
-	{"events", cmd_events, "display container events such as OOM notifications and stats"},
-	{"exec", cmd_exec, "execute new process inside the container"},
-	{"features", cmd_features, "show the enabled features"},
-	{"kill", cmd_kill, "send a signal to the container's init process"},
-	{"list", cmd_list, "lists containers started by shim with the given root"},
-	{"pause", cmd_pause, "pause all processes inside the container"},
-	{"ps", cmd_ps, "ps displays the processes running inside a container"},
-	{"resume", cmd_resume, "resumes all processes that have been previously paused"},
-	{"run", cmd_run, "create and run a container"},
-	{"seccomp-profile", cmd_seccomp_profile, "convert a Docker/Kubernetes seccomp profile to OCI linux.seccomp"},
-	{"spec", cmd_spec, "create a new specification file"},
-	{"start", cmd_start, "executes the user defined process in a created container"},
-	{"state", cmd_state, "output the state of a container"},
-	{"update", cmd_update, "update container resource constraints"},
+    {"create", cmd_create, "create a container", NULL},
+    {"delete", cmd_delete, "delete any resources held by the container",
+     "[--force|-f] <container-id>"},
+    {"events", cmd_events, "display container events such as OOM notifications and stats",
+     "[--stats] [--interval 5s] <container-id>"},
+    {"exec", cmd_exec, "execute new process inside the container",
+     "[--process FILE | --tty --cwd DIR --env K=V --user UID[:GID] --cap CAP\n"
+     "       --no-new-privs --preserve-fds N] [--detach] [--pid-file FILE]\n"
+     "       [--console-socket SOCK] <container-id> [command [args...]]"},
+    {"features", cmd_features, "show the enabled features", ""},
+    {"kill", cmd_kill, "send a signal to the container's init process",
+     "[--all|-a] <container-id> [signal (name or number; default TERM)]"},
+    {"list", cmd_list, "lists containers started by shim with the given root",
+     "[--quiet|-q] [--format table|json]"},
+    {"pause", cmd_pause, "pause all processes inside the container", "<container-id>"},
+    {"ps", cmd_ps, "ps displays the processes running inside a container",
+     "[--format table|json] <container-id>"},
+    {"resume", cmd_resume, "resumes all processes that have been previously paused",
+     "<container-id>"},
+    {"run", cmd_run, "create and run a container", NULL},
+    {"seccomp-profile", cmd_seccomp_profile,
+     "convert a Docker/Kubernetes seccomp profile to OCI linux.seccomp", NULL},
+    {"spec", cmd_spec, "create a new specification file", "[--bundle DIR] [--rootless]"},
+    {"start", cmd_start, "executes the user defined process in a created container",
+     "<container-id>"},
+    {"state", cmd_state, "output the state of a container", "<container-id>"},
+    {"update", cmd_update, "update container resource constraints",
+     "[--resources FILE|-] [--memory N] [--memory-swap N] [--memory-reservation N]\n"
+     "       [--cpu-share N] [--cpu-quota N] [--cpu-period N] [--cpuset-cpus L]\n"
+     "       [--cpuset-mems L] [--pids-limit N] ... <container-id>"},
 };
 
 static void log_time(char *buf, size_t size)
@@ -115,11 +131,11 @@ int cli_failf(struct cli *g, const char *fmt, ...)
 	return cli_fail(g, &err);
 }
 
-int cli_need_id(struct cli *g, const char *cmd, int argc, char **argv, int optind,
-		const char **id)
+int cli_need_id(struct cli *g, const char *cmd, int argc, char **argv, int optind, const char **id)
 {
 	if (optind >= argc)
-		return cli_failf(g, "%s: container id cannot be empty (usage: shim %s <container-id>)",
+		return cli_failf(g,
+				 "%s: container id cannot be empty (usage: shim %s <container-id>)",
 				 cmd, cmd);
 	*id = argv[optind];
 	return 0;
@@ -152,6 +168,25 @@ static void usage(FILE *f)
 		fprintf(f, "  %-16s %s\n", commands[i].name, commands[i].usage);
 }
 
+/*
+ * `shim CMD --help`, `shim help CMD`. Returns 1 for an unknown command, or,
+ * when `only_generic`, for one that prints its own help.
+ */
+static int command_help(const char *name, bool only_generic)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(commands[i].name, name))
+			continue;
+		if (!commands[i].synopsis && only_generic)
+			return 1;
+		printf("usage: shim %s %s\n\n%s\n", name,
+		       commands[i].synopsis ? commands[i].synopsis : "--help", commands[i].usage);
+		return 0;
+	}
+	fprintf(stderr, "shim: no help for unknown command %s\n", name);
+	return 1;
+}
+
 static int print_version(void)
 {
 	printf("shim version %s\nspec: 1.2.0\n", SHIM_VERSION);
@@ -163,16 +198,16 @@ enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_CRIU
 static int parse_global(struct cli *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"root", required_argument, NULL, OPT_ROOT},
-		{"log", required_argument, NULL, OPT_LOG},
-		{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
-		{"debug", no_argument, NULL, OPT_DEBUG},
-		{"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD},
-		{"criu", required_argument, NULL, OPT_CRIU},
-		{"rootless", required_argument, NULL, OPT_ROOTLESS},
-		{"version", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	    {"root", required_argument, NULL, OPT_ROOT},
+	    {"log", required_argument, NULL, OPT_LOG},
+	    {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+	    {"debug", no_argument, NULL, OPT_DEBUG},
+	    {"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD},
+	    {"criu", required_argument, NULL, OPT_CRIU},
+	    {"rootless", required_argument, NULL, OPT_ROOTLESS},
+	    {"version", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	int c;
 
@@ -186,8 +221,8 @@ static int parse_global(struct cli *g, int argc, char **argv)
 			break;
 		case OPT_LOG_FORMAT:
 			if (strcmp(optarg, "json") && strcmp(optarg, "text"))
-				return cli_failf(g, "invalid log-format: %s (expected text or json)",
-						 optarg);
+				return cli_failf(
+				    g, "invalid log-format: %s (expected text or json)", optarg);
 			g->log_json = !strcmp(optarg, "json");
 			break;
 		case OPT_DEBUG:
@@ -241,10 +276,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	name = argv[optind];
+	if (!strcmp(name, "help") && optind + 1 < argc)
+		return command_help(argv[optind + 1], false);
 	if (!strcmp(name, "help")) {
 		usage(stdout);
 		return 0;
 	}
+	if (optind + 1 < argc &&
+	    (!strcmp(argv[optind + 1], "--help") || !strcmp(argv[optind + 1], "-h")) &&
+	    command_help(name, true) == 0)
+		return 0;
 	if (g.systemd_cgroup && access("/run/systemd/system", F_OK) < 0)
 		return cli_failf(&g, "--systemd-cgroup: systemd is not running on this host");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
