@@ -81,6 +81,7 @@ struct spawn_ctx {
 	const struct ct_seccomp_prog *seccomp;
 	int preserve_fds;
 	int console_fd; /* where the pty master goes when process.terminal; else -1 */
+	bool new_keyring;
 };
 
 static char *child_state_json(const struct spawn_ctx *c, pid_t pid, const char *status)
@@ -274,6 +275,12 @@ static int child_setup(struct spawn_ctx *c, char *exe, size_t exe_size, char ***
 	r = child_setup_console(c, err);
 	if (r < 0)
 		return r;
+	/* In the user namespace, before the user changes (the keyring is theirs). */
+	if (c->new_keyring) {
+		r = proc_join_session_keyring(c->id, err);
+		if (r < 0)
+			return r;
+	}
 	r = child_wait_cgroup(c, err);
 	if (r < 0)
 		return r;
@@ -703,6 +710,7 @@ static int create_load_spec(struct create_ctx *c, struct shim_err *err)
 		return shim_error_sys(err, errno, "rootfs (%s)", rootfs);
 	c->st.rootfs = strdup(real);
 	c->st.id = strdup(o->id);
+	c->st.no_new_keyring = o->no_new_keyring;
 	c->st.bundle = strdup(o->bundle);
 	/* Keep the config for exec, delete's poststop hooks and state's annotations. */
 	r = ct_state_dir_create(o->root, o->id, err);
@@ -803,6 +811,7 @@ static int create_spawn(struct create_ctx *c, struct shim_err *err)
 	    .seccomp = c->have_prog ? &c->prog : NULL,
 	    .preserve_fds = o->preserve_fds,
 	    .console_fd = c->con.child,
+	    .new_keyring = !o->no_new_keyring,
 	};
 	unsigned long flags = ns_clone_flags(l);
 	int r;
@@ -1240,6 +1249,7 @@ static int exec_spawn(const struct ct_exec_opts *o, const struct ct_state *st,
 	    .fifo_fd = -1,
 	    .lock_fd = -1,
 	    .preserve_fds = o->preserve_fds,
+	    .new_keyring = !st->no_new_keyring,
 	};
 	struct ct_seccomp_prog prog = {0};
 	bool have_prog = false;

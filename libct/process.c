@@ -1,4 +1,7 @@
 #include "libct/process.h"
+
+#include <linux/keyctl.h>
+#include <sys/syscall.h>
 #include "libct/utils.h"
 
 #include <ctype.h>
@@ -16,14 +19,22 @@ static const struct {
 	const char *name;
 	int resource;
 } rlimit_table[] = {
-	{"RLIMIT_AS", RLIMIT_AS},	     {"RLIMIT_CORE", RLIMIT_CORE},
-	{"RLIMIT_CPU", RLIMIT_CPU},	     {"RLIMIT_DATA", RLIMIT_DATA},
-	{"RLIMIT_FSIZE", RLIMIT_FSIZE},	     {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-	{"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},   {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-	{"RLIMIT_NICE", RLIMIT_NICE},	     {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-	{"RLIMIT_NPROC", RLIMIT_NPROC},	     {"RLIMIT_RSS", RLIMIT_RSS},
-	{"RLIMIT_RTPRIO", RLIMIT_RTPRIO},     {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-	{"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING}, {"RLIMIT_STACK", RLIMIT_STACK},
+    {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_CORE", RLIMIT_CORE},
+    {"RLIMIT_CPU", RLIMIT_CPU},
+    {"RLIMIT_DATA", RLIMIT_DATA},
+    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+    {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},
+    {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_STACK", RLIMIT_STACK},
 };
 
 static int proc_rlimit_from_name(const char *name)
@@ -55,7 +66,8 @@ static int proc_validate_caps(char **list, size_t n, const char *kind, struct sh
 {
 	for (size_t i = 0; i < n; i++)
 		if (proc_cap_from_name(list[i]) == -1)
-			return shim_error(err, EINVAL, "process.capabilities.%s[%zu]: unknown capability \"%s\"",
+			return shim_error(err, EINVAL,
+					  "process.capabilities.%s[%zu]: unknown capability \"%s\"",
 					  kind, i, list[i]);
 	return 0;
 }
@@ -67,8 +79,9 @@ int proc_validate(const struct spec_process *p, struct shim_err *err)
 
 	for (size_t i = 0; i < p->n_rlimits; i++)
 		if (proc_rlimit_from_name(p->rlimits[i].type) < 0)
-			return shim_error(err, EINVAL, "process.rlimits[%zu].type: unknown rlimit \"%s\"",
-					  i, p->rlimits[i].type);
+			return shim_error(err, EINVAL,
+					  "process.rlimits[%zu].type: unknown rlimit \"%s\"", i,
+					  p->rlimits[i].type);
 	if (!c)
 		return 0;
 	if (!r)
@@ -144,7 +157,8 @@ int proc_drop_bounding(const struct spec_process *p, struct shim_err *err)
 		if (c && proc_caps_contain(c->bounding, c->n_bounding, cap))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-			return shim_error_sys(err, errno, "drop capability %s from the bounding set",
+			return shim_error_sys(err, errno,
+					      "drop capability %s from the bounding set",
 					      cap_to_name(cap));
 	}
 	return 0;
@@ -209,7 +223,8 @@ int proc_apply_caps(const struct spec_process *p, struct shim_err *err)
 			continue;
 		/* runc ignores ambient caps the other sets do not allow. */
 		if (cap_set_ambient(v, CAP_SET) < 0 && errno != EPERM)
-			return shim_error_sys(err, errno, "set ambient capability %s", c->ambient[i]);
+			return shim_error_sys(err, errno, "set ambient capability %s",
+					      c->ambient[i]);
 	}
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return shim_error_sys(err, errno, "prctl(PR_SET_KEEPCAPS)");
@@ -223,8 +238,7 @@ static bool proc_is_executable(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
 }
 
-int proc_find_executable(const struct spec_process *p, char *out, size_t size,
-			 struct shim_err *err)
+int proc_find_executable(const struct spec_process *p, char *out, size_t size, struct shim_err *err)
 {
 	const char *name = p->args[0];
 	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -242,7 +256,7 @@ int proc_find_executable(const struct spec_process *p, char *out, size_t size,
 	while (*path) {
 		size_t len = strcspn(path, ":");
 		if (snprintf(out, size, "%.*s/%s", (int)(len ? len : 1), len ? path : ".", name) <
-			    (int)size &&
+			(int)size &&
 		    proc_is_executable(out))
 			return 0;
 		path += len;
@@ -261,7 +275,9 @@ int proc_enter_cwd(const struct spec_process *p, struct shim_err *err)
 				      p->cwd);
 	/* A cwd reached through a leaked fd is "(unreachable)" or fails with ENOENT. */
 	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
-		return shim_error(err, EPERM, "current working directory is outside of container mount namespace root -- possible container breakout detected");
+		return shim_error(err, EPERM,
+				  "current working directory is outside of container mount "
+				  "namespace root -- possible container breakout detected");
 	return 0;
 }
 
@@ -304,4 +320,47 @@ char *proc_caps_json(void)
 	}
 	snprintf(out + len, cap - len, "]");
 	return out;
+}
+
+/* KEY_USR_SEARCH: the key's user may find it (runc's 0x080000). */
+#define PROC_KEY_USR_SEARCH 0x080000u
+
+static int proc_keyring_perm(long key, unsigned int *perm)
+{
+	char desc[512];
+	long n = syscall(SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof(desc) - 1);
+	char *p;
+
+	if (n < 0)
+		return -errno;
+	desc[n < (long)sizeof(desc) ? n : (long)sizeof(desc) - 1] = '\0';
+	/* "type;uid;gid;perm;description", perm in hex. */
+	p = desc;
+	for (int i = 0; i < 3 && p; i++)
+		p = strchr(p + 1, ';');
+	if (!p || sscanf(p + 1, "%x", perm) != 1)
+		return -EINVAL;
+	return 0;
+}
+
+int proc_join_session_keyring(const char *id, struct shim_err *err)
+{
+	char name[256];
+	unsigned int perm;
+	long key;
+	int r;
+
+	snprintf(name, sizeof(name), "_ses.%s", id);
+	key = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
+	if (key < 0 && errno == ENOSYS)
+		return 0;
+	if (key < 0)
+		return shim_error_sys(err, errno, "join session keyring %s", name);
+	r = proc_keyring_perm(key, &perm);
+	if (r < 0)
+		return shim_error_sys(err, -r, "describe session keyring %s", name);
+	if (syscall(SYS_keyctl, KEYCTL_SETPERM, key, perm | PROC_KEY_USR_SEARCH) < 0)
+		return shim_error_sys(err, errno, "set the permissions of session keyring %s",
+				      name);
+	return 0;
 }

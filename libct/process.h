@@ -9,6 +9,12 @@
 /* Fails early, in the parent, on names that the library cannot map. */
 int proc_validate(const struct spec_process *p, struct shim_err *err);
 int proc_apply_rlimits(const struct spec_process *p, struct shim_err *err);
+/*
+ * runc's session keyring: joins a new one named "_ses.<id>" (not the
+ * caller's) and makes it searchable by its user. ENOSYS (no keyrings) is
+ * not an error.
+ */
+int proc_join_session_keyring(const char *id, struct shim_err *err);
 int proc_apply_oom_score_adj(const struct spec_process *p, struct shim_err *err);
 int proc_apply_personality(const struct spec_linux *l, struct shim_err *err);
 /* Drops what is not in the bounding set; needs CAP_SETPCAP, so before the uid change. */

@@ -126,6 +126,8 @@ int ct_state_save(const char *root, const struct ct_state *st, struct shim_err *
 	gen_int(g, "start_time", (long long)st->start_time);
 	yajl_gen_string(g, (const unsigned char *)"terminal", 8);
 	yajl_gen_bool(g, st->use_terminal);
+	yajl_gen_string(g, (const unsigned char *)"no_new_keyring", 14);
+	yajl_gen_bool(g, st->no_new_keyring);
 	yajl_gen_map_close(g);
 	json = gen_finish(g);
 	if (!json || !path)
@@ -180,7 +182,9 @@ int ct_state_load(const char *root, const char *id, struct ct_state *st, struct 
 	st->start_time = tree_int(tree, "start_time");
 	{
 		const char *p[] = {"terminal", NULL};
+		const char *k[] = {"no_new_keyring", NULL};
 		st->use_terminal = YAJL_IS_TRUE(yajl_tree_get(tree, p, yajl_t_true));
+		st->no_new_keyring = YAJL_IS_TRUE(yajl_tree_get(tree, k, yajl_t_true));
 	}
 	yajl_tree_free(tree);
 	return 0;

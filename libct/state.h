@@ -21,6 +21,7 @@ struct ct_state {
 	pid_t pid;
 	unsigned long long start_time; /* /proc/PID/stat starttime: guards against pid reuse */
 	bool use_terminal;
+	bool no_new_keyring; /* create --no-new-keyring: exec keeps the caller's too */
 };
 
 enum ct_status {
@@ -49,18 +50,16 @@ void ct_state_clear(struct ct_state *st);
 int ct_state_remove(const char *root, const char *id, struct shim_err *err);
 
 /* Loads the config.json copy kept in the state dir. */
-int ct_state_load_spec(const char *root, const char *id, struct spec **out,
-		       struct shim_err *err);
+int ct_state_load_spec(const char *root, const char *id, struct spec **out, struct shim_err *err);
 
 /* Current status from the pid, its start time, the exec fifo and the freezer. */
 enum ct_status ct_state_status(const char *root, const struct ct_state *st);
 bool ct_state_pid_alive(const struct ct_state *st);
 
 /* The runtime-spec state JSON (ociVersion, id, status, pid, bundle, annotations). */
-char *ct_state_spec_json(const struct ct_state *st, const char *status,
-			 const struct spec *spec);
+char *ct_state_spec_json(const struct ct_state *st, const char *status, const struct spec *spec);
 /* runc's `state` output: the spec fields plus rootfs, created, owner. */
-char *ct_state_runc_json(const struct ct_state *st, const char *status,
-			 const struct spec *spec, bool pretty);
+char *ct_state_runc_json(const struct ct_state *st, const char *status, const struct spec *spec,
+			 bool pretty);
 
 #endif
