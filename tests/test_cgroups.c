@@ -1038,7 +1038,8 @@ static void test_errors(void **state)
 /* Hybrid: hugetlb is only on the v2 side here, so it is applied there. */
 static void test_hybrid_hugetlb(void **state)
 {
-	_cleanup_free_ char *p = t_path("huge");
+	/* Set after the skip checks: skip() jumps over the cleanups. */
+	_cleanup_free_ char *p = NULL;
 	_cleanup_free_ char *dir = NULL, *file = NULL, *val = NULL, *json = NULL;
 	struct spec_hugepage_limit h = {(char *)"2MB", 4 * MB};
 	struct spec_resources r = {.hugepage_limits = &h, .n_hugepage_limits = 1};
@@ -1051,6 +1052,7 @@ static void test_hybrid_hugetlb(void **state)
 		print_message("hugetlb is not v2-only with 2MB pages here: skipped\n");
 		skip();
 	}
+	p = t_path("huge");
 	assert_int_equal(ct_cgroup_create(p, &r, &err), 0);
 	dir = cg_v2_dir(&g_layout, p);
 	file = cg_strdup_printf("%s/hugetlb.2MB.max", dir);
@@ -1111,7 +1113,8 @@ static void test_hybrid_unified(void **state)
 
 static void test_v2_tree(void **state)
 {
-	_cleanup_free_ char *p = t_path("v2");
+	/* Set after the skip checks: skip() jumps over the cleanups. */
+	_cleanup_free_ char *p = NULL;
 	_cleanup_free_ char *dir = NULL, *file = NULL, *val = NULL, *json = NULL, *cg = NULL;
 	_cleanup_free_ pid_t *pids = NULL;
 	struct spec_hugepage_limit h = {(char *)"2MB", 8 * MB};
@@ -1139,6 +1142,7 @@ static void test_v2_tree(void **state)
 		r.hugepage_limits = &h;
 		r.n_hugepage_limits = 1;
 	}
+	p = t_path("v2");
 	assert_int_equal(cg_create(&l, p, &r, &err), 0);
 	dir = cg_v2_dir(&l, p);
 	assert_true(t_dir_exists(dir));
