@@ -122,11 +122,13 @@ lifecycle() {
 @test "a runtime killed in the middle of create leaves nothing that delete --force cannot remove" {
 	update_config '.hooks = {"createRuntime": [{"path": "/bin/sleep", "args": ["sleep", "30"]}]}'
 	register_id "$CTR_ID"
-	runtime create --bundle "$BUNDLE" "$CTR_ID" </dev/null >"$BATS_TEST_TMPDIR/create.out" 2>&1 3>&- &
+	# $! must be the runtime itself, not a subshell around it.
+	"$RUNTIME_BIN" --root "$ROOT_DIR" create --bundle "$BUNDLE" "$CTR_ID" </dev/null >"$BATS_TEST_TMPDIR/create.out" 2>&1 3>&- &
 	local rt=$!
 	wait_for 10 pgrep -f "^sleep 30$" >/dev/null || fail "the hook did not start: $(cat "$BATS_TEST_TMPDIR/create.out")"
 	kill -KILL "$rt"
 	wait "$rt" 2>/dev/null || true
+	[ ! -e "/proc/$rt" ] || fail "the runtime survived"
 	pkill -KILL -f "^sleep 30$" || true
 	[ -e "$ROOT_DIR/$CTR_ID" ] || fail "no state was written before the kill"
 	run runtime delete --force "$CTR_ID"
@@ -150,7 +152,7 @@ lifecycle() {
 	for i in 1 2 3 4 5 6; do
 		CTR_ID=$(new_id "kill$i")
 		delay=$(awk -v i="$i" 'BEGIN { printf "%.3f", i * 0.002 }')
-		runtime create --bundle "$BUNDLE" "$CTR_ID" </dev/null >/dev/null 2>&1 3>&- &
+		"$RUNTIME_BIN" --root "$ROOT_DIR" create --bundle "$BUNDLE" "$CTR_ID" </dev/null >/dev/null 2>&1 3>&- &
 		local rt=$!
 		sleep "$delay"
 		kill -KILL "$rt" 2>/dev/null || true
