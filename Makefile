@@ -91,6 +91,8 @@ asan:
 
 bench: build
 	bench/run.sh
+	bench/seccomp_bench.sh $(BUILD)
+	bench/syscall_run.sh
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(HELP_SRC) $(wildcard */*.h)
