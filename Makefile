@@ -38,8 +38,16 @@ $(BUILD)/libshim.a: $(LIB_OBJ)
 # Stripped: create/run/exec copy the binary into a sealed memfd (CVE-2019-5736),
 # so every byte costs start time. `make asan` keeps the symbols.
 SHIM_LDFLAGS ?= -s
+# libseccomp, yajl and libcap linked in when Debian's -dev packages have the
+# archives: the binary is exec'd twice per start (memfd re-exec), and each
+# shared library costs the dynamic loader time on both. STATIC_LIBS= links them
+# dynamically (`make asan` does).
+LIBDIR      := $(shell pkg-config --variable=libdir libseccomp 2>/dev/null)
+STATIC_AS   := $(LIBDIR)/libseccomp.a $(LIBDIR)/libyajl_s.a $(LIBDIR)/libcap.a
+STATIC_LIBS ?= $(if $(filter 3,$(words $(wildcard $(STATIC_AS)))),1)
+SHIM_LIBS   := $(if $(STATIC_LIBS),$(STATIC_AS),$(LDLIBS))
 $(BUILD)/shim: $(CLI_OBJ) $(BUILD)/libshim.a
-	$(CC) $(CFLAGS) $(LDFLAGS) $(SHIM_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libshim.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(SHIM_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libshim.a $(SHIM_LIBS)
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libshim.a $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
@@ -86,7 +94,7 @@ test: deps
 	$(MAKE) --no-print-directory integration
 
 asan:
-	$(MAKE) --no-print-directory BUILD=build-asan SHIM_LDFLAGS= \
+	$(MAKE) --no-print-directory BUILD=build-asan SHIM_LDFLAGS= STATIC_LIBS= \
 		CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" build
 
 bench: build

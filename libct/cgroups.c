@@ -1257,6 +1257,26 @@ static size_t cg_kill_all(const struct cg_ctx *c, char **dirs)
 	return killed;
 }
 
+/* Any task left? The freezer holds them all when there is one; else every hierarchy is read. */
+static bool cg_dir_has_procs(const struct cg_ctx *c, const char *dir)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+
+	/* Unreadable counts as busy: the full kill path then decides. */
+	return cg_procs_read(c, dir, true, &pids, &n, NULL) < 0 || n > 0;
+}
+
+static bool cg_has_procs(const struct cg_ctx *c, char **dirs, const char *fdir)
+{
+	if (fdir)
+		return cg_dir_has_procs(c, fdir);
+	for (size_t i = 0; dirs && dirs[i]; i++)
+		if (cg_dir_has_procs(c, dirs[i]))
+			return true;
+	return false;
+}
+
 /* runc's signalAllProcesses for SIGKILL: freeze, kill, thaw, then wait. */
 static void cg_kill_and_wait(const struct cg_ctx *c, char **dirs)
 {
@@ -1264,6 +1284,15 @@ static void cg_kill_and_wait(const struct cg_ctx *c, char **dirs)
 	_cleanup_free_ char *fdir = NULL;
 	bool v1 = false;
 
+	/* The common case (run, delete after the init exited): nothing to kill. */
+	if (cg_freezer_dir(c, &fdir, &v1, NULL) < 0 || access(fdir, F_OK) < 0) {
+		free(fdir);
+		fdir = NULL;
+	}
+	if (!cg_has_procs(c, dirs, fdir))
+		return;
+	free(fdir);
+	fdir = NULL;
 	if (v2dir && cg_file_exists(v2dir, "cgroup.kill"))
 		cg_file_write(c, v2dir, "cgroup.kill", "1", NULL);
 	if (cg_freezer_dir(c, &fdir, &v1, NULL) == 0 && access(fdir, F_OK) == 0) {

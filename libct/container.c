@@ -888,7 +888,7 @@ static void create_ctx_init(struct create_ctx *c, const struct ct_create_opts *o
 
 /* `master`: foreground run with a terminal gets the pty master here (else -1). */
 static int container_create(const struct ct_create_opts *o, bool detach, pid_t *pid, int *master,
-			    struct shim_err *err)
+			    struct spec **spec, struct shim_err *err)
 {
 	struct create_ctx c;
 	int r;
@@ -905,6 +905,8 @@ static int container_create(const struct ct_create_opts *o, bool detach, pid_t *
 			*pid = c.pa.pid;
 		if (master)
 			*master = take_fd(&c.master);
+		if (spec)
+			*spec = TAKE_PTR(c.spec);
 	}
 	create_ctx_free(&c);
 	return r;
@@ -912,7 +914,7 @@ static int container_create(const struct ct_create_opts *o, bool detach, pid_t *
 
 int ct_container_create(const struct ct_create_opts *o, pid_t *pid, struct shim_err *err)
 {
-	return container_create(o, true, pid, NULL, err);
+	return container_create(o, true, pid, NULL, NULL, err);
 }
 
 /* ---- start, kill, delete ---- */
@@ -982,18 +984,22 @@ static int load_locked(const char *root, const char *id, int *lock, struct ct_st
 	return spec ? ct_state_load_spec(root, id, spec, err) : 0;
 }
 
-int ct_container_start(const char *root, const char *id, const struct ct_log *log,
-		       struct shim_err *err)
+/* `known`: the config when the caller has it parsed already (run). */
+static int container_start(const char *root, const char *id, const struct spec *known,
+			   const struct ct_log *log, struct shim_err *err)
 {
 	_cleanup_close_ int lock = -1;
 	struct ct_state st = {0};
-	struct spec *spec = NULL;
+	struct spec *loaded = NULL;
+	const struct spec *spec = known;
 	enum ct_status status;
 	int r;
 
-	r = load_locked(root, id, &lock, &st, &spec, err);
+	r = load_locked(root, id, &lock, &st, known ? NULL : &loaded, err);
 	if (r < 0)
 		goto out;
+	if (!known)
+		spec = loaded;
 	status = ct_state_status(root, &st);
 	if (status != CT_STATUS_CREATED) {
 		r = shim_error(err, EINVAL, "cannot start a container that has %s",
@@ -1011,9 +1017,15 @@ int ct_container_start(const char *root, const char *id, const struct ct_log *lo
 		hooks_run_all(&spec->hooks->poststart, "poststart", state, log_warn, (void *)log);
 	}
 out:
-	spec_free(spec);
+	spec_free(loaded);
 	ct_state_clear(&st);
 	return r;
+}
+
+int ct_container_start(const char *root, const char *id, const struct ct_log *log,
+		       struct shim_err *err)
+{
+	return container_start(root, id, NULL, log, err);
 }
 
 static int signal_pid(const struct ct_state *st, int sig, struct shim_err *err)
@@ -1094,12 +1106,13 @@ static int destroy(const char *root, const struct ct_state *st, const struct spe
 	return ct_state_remove(root, st->id, err);
 }
 
-int ct_container_delete(const char *root, const char *id, bool force, const struct ct_log *log,
-			struct shim_err *err)
+static int container_delete(const char *root, const char *id, bool force, const struct spec *known,
+			    const struct ct_log *log, struct shim_err *err)
 {
 	_cleanup_close_ int lock = -1;
 	struct ct_state st = {0};
-	struct spec *spec = NULL;
+	struct spec *loaded = NULL;
+	const struct spec *spec = known;
 	enum ct_status status;
 	int r;
 
@@ -1110,7 +1123,8 @@ int ct_container_delete(const char *root, const char *id, bool force, const stru
 	if (r < 0)
 		goto out;
 	/* A config that cannot be read must not block the cleanup. */
-	ct_state_load_spec(root, id, &spec, NULL);
+	if (!known && ct_state_load_spec(root, id, &loaded, NULL) == 0)
+		spec = loaded;
 	status = ct_state_status(root, &st);
 	if (!force && (status == CT_STATUS_RUNNING || status == CT_STATUS_PAUSED)) {
 		r = shim_error(err, EBUSY, "cannot delete container %s that is not stopped: %s", id,
@@ -1121,9 +1135,15 @@ int ct_container_delete(const char *root, const char *id, bool force, const stru
 		ct_cgroup_freeze(st.cgroup_path, false, NULL);
 	r = destroy(root, &st, spec, log, err);
 out:
-	spec_free(spec);
+	spec_free(loaded);
 	ct_state_clear(&st);
 	return r;
+}
+
+int ct_container_delete(const char *root, const char *id, bool force, const struct ct_log *log,
+			struct shim_err *err)
+{
+	return container_delete(root, id, force, NULL, log, err);
 }
 
 /* ---- run ---- */
@@ -1191,6 +1211,7 @@ int ct_container_run(const struct ct_create_opts *o, bool detach, int *exit_stat
 		     struct shim_err *err)
 {
 	struct term_proxy tp = TERM_PROXY_INIT;
+	struct spec *spec = NULL;
 	sigset_t set, old;
 	pid_t pid = 0;
 	int r, status, master = -1;
@@ -1198,24 +1219,28 @@ int ct_container_run(const struct ct_create_opts *o, bool detach, int *exit_stat
 	*exit_status = 0;
 	if (!detach)
 		block_signals(&set, &old);
-	r = container_create(o, detach, &pid, &master, err);
+	/* The config is parsed once, here, for create, start and delete. */
+	r = container_create(o, detach, &pid, &master, &spec, err);
 	if (r == 0)
 		r = proxy_start(&tp, &master, pid, err);
 	if (r == 0)
-		r = ct_container_start(o->root, o->id, &o->log, err);
+		r = container_start(o->root, o->id, spec, &o->log, err);
 	if (r < 0 && pid > 0)
-		ct_container_delete(o->root, o->id, true, &o->log, NULL);
+		container_delete(o->root, o->id, true, spec, &o->log, NULL);
 	if (r < 0 || detach) {
 		term_proxy_wait(&tp);
 		if (!detach)
 			sigprocmask(SIG_SETMASK, &old, NULL);
+		spec_free(spec);
 		return r;
 	}
 	status = forward_signals(pid, &set);
 	term_proxy_wait(&tp);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	*exit_status = exit_code(status);
-	return ct_container_delete(o->root, o->id, true, &o->log, err);
+	r = container_delete(o->root, o->id, true, spec, &o->log, err);
+	spec_free(spec);
+	return r;
 }
 
 /* ---- exec ---- */
