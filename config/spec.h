@@ -344,7 +344,7 @@ struct spec_seccomp {
 	size_t n_architectures;
 	char **flags; /* validated "SECCOMP_FILTER_FLAG_*" names; NULL when absent */
 	size_t n_flags;
-	bool has_flags; /* "flags" present (even if empty) */
+	bool has_flags;	     /* "flags" present (even if empty) */
 	char *listener_path; /* absolute when set */
 	char *listener_metadata;
 	struct spec_seccomp_syscall *syscalls;

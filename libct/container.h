@@ -25,10 +25,10 @@ struct ct_log {
 };
 
 void ct_log_msg(const struct ct_log *log, enum ct_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 struct ct_create_opts {
-	const char *root;   /* state root, e.g. /run/shim */
+	const char *root; /* state root, e.g. /run/shim */
 	const char *id;
 	const char *bundle; /* absolute */
 	const char *pid_file;
@@ -50,8 +50,7 @@ int ct_container_start(const char *root, const char *id, const struct ct_log *lo
  */
 int ct_container_run(const struct ct_create_opts *o, bool detach, int *exit_status,
 		     struct shim_err *err);
-int ct_container_kill(const char *root, const char *id, int sig, bool all,
-		      struct shim_err *err);
+int ct_container_kill(const char *root, const char *id, int sig, bool all, struct shim_err *err);
 int ct_container_delete(const char *root, const char *id, bool force, const struct ct_log *log,
 			struct shim_err *err);
 

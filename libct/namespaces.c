@@ -14,10 +14,10 @@
 #endif
 
 static const int ns_flags[SPEC_NS_COUNT] = {
-	[SPEC_NS_PID] = CLONE_NEWPID,	  [SPEC_NS_NETWORK] = CLONE_NEWNET,
-	[SPEC_NS_MOUNT] = CLONE_NEWNS,	  [SPEC_NS_IPC] = CLONE_NEWIPC,
-	[SPEC_NS_UTS] = CLONE_NEWUTS,	  [SPEC_NS_USER] = CLONE_NEWUSER,
-	[SPEC_NS_CGROUP] = CLONE_NEWCGROUP, [SPEC_NS_TIME] = CLONE_NEWTIME,
+    [SPEC_NS_PID] = CLONE_NEWPID,	[SPEC_NS_NETWORK] = CLONE_NEWNET,
+    [SPEC_NS_MOUNT] = CLONE_NEWNS,	[SPEC_NS_IPC] = CLONE_NEWIPC,
+    [SPEC_NS_UTS] = CLONE_NEWUTS,	[SPEC_NS_USER] = CLONE_NEWUSER,
+    [SPEC_NS_CGROUP] = CLONE_NEWCGROUP, [SPEC_NS_TIME] = CLONE_NEWTIME,
 };
 
 int ns_clone_flag(enum spec_ns_type t)
@@ -66,8 +66,8 @@ int ns_open_paths(const struct spec_linux *l, int fds[SPEC_NS_COUNT], struct shi
 		if (fds[ns->type] < 0) {
 			int e = errno;
 			ns_close_fds(fds);
-			return shim_error_sys(err, e, "linux.namespaces[%zu]: open %s namespace %s", i,
-					      spec_ns_type_name(ns->type), ns->path);
+			return shim_error_sys(err, e, "linux.namespaces[%zu]: open %s namespace %s",
+					      i, spec_ns_type_name(ns->type), ns->path);
 		}
 	}
 	return 0;
@@ -85,7 +85,7 @@ void ns_close_fds(int fds[SPEC_NS_COUNT])
 int ns_join(int fds[SPEC_NS_COUNT], struct shim_err *err)
 {
 	/* The user namespace first: it grants the rights to join the others. */
-	static const enum spec_ns_type order[] = {SPEC_NS_USER, SPEC_NS_IPC,	SPEC_NS_UTS,
+	static const enum spec_ns_type order[] = {SPEC_NS_USER,	   SPEC_NS_IPC,	   SPEC_NS_UTS,
 						  SPEC_NS_NETWORK, SPEC_NS_CGROUP, SPEC_NS_TIME,
 						  SPEC_NS_MOUNT};
 
@@ -94,7 +94,8 @@ int ns_join(int fds[SPEC_NS_COUNT], struct shim_err *err)
 		if (fds[t] < 0)
 			continue;
 		if (setns(fds[t], ns_flags[t]) < 0)
-			return shim_error_sys(err, errno, "join %s namespace", spec_ns_type_name(t));
+			return shim_error_sys(err, errno, "join %s namespace",
+					      spec_ns_type_name(t));
 	}
 	return 0;
 }
@@ -209,9 +210,9 @@ int ns_bring_up_loopback(struct shim_err *err)
 /* runc's rule: a sysctl must belong to a namespace the container has its own of. */
 int ns_validate_sysctl(const struct spec_linux *l, struct shim_err *err)
 {
-	static const char *const ipc_keys[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
-					       "kernel.sem",	"kernel.shmall", "kernel.shmmax",
-					       "kernel.shmmni", "kernel.shm_rmid_forced"};
+	static const char *const ipc_keys[] = {
+	    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+	    "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"};
 
 	for (size_t i = 0; l && i < l->n_sysctl; i++) {
 		const char *k = l->sysctl[i].key;
@@ -227,8 +228,9 @@ int ns_validate_sysctl(const struct spec_linux *l, struct shim_err *err)
 		else if (!strcmp(k, "kernel.hostname") || !strcmp(k, "kernel.domainname"))
 			ok = ns_in_own(l, SPEC_NS_UTS);
 		if (!ok)
-			return shim_error(err, EINVAL, "linux.sysctl: \"%s\" is not in a separate kernel namespace",
-					  k);
+			return shim_error(
+			    err, EINVAL,
+			    "linux.sysctl: \"%s\" is not in a separate kernel namespace", k);
 	}
 	return 0;
 }

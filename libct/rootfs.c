@@ -16,34 +16,44 @@ static const struct {
 	bool clear;
 	unsigned long flag;
 } mount_flag_table[] = {
-	{"ro", false, MS_RDONLY},	   {"rw", true, MS_RDONLY},
-	{"nosuid", false, MS_NOSUID},	   {"suid", true, MS_NOSUID},
-	{"nodev", false, MS_NODEV},	   {"dev", true, MS_NODEV},
-	{"noexec", false, MS_NOEXEC},	   {"exec", true, MS_NOEXEC},
-	{"sync", false, MS_SYNCHRONOUS},   {"async", true, MS_SYNCHRONOUS},
-	{"dirsync", false, MS_DIRSYNC},	   {"remount", false, MS_REMOUNT},
-	{"mand", false, MS_MANDLOCK},	   {"nomand", true, MS_MANDLOCK},
-	{"atime", true, MS_NOATIME},	   {"noatime", false, MS_NOATIME},
-	{"diratime", true, MS_NODIRATIME}, {"nodiratime", false, MS_NODIRATIME},
-	{"bind", false, MS_BIND},	   {"rbind", false, MS_BIND | MS_REC},
-	{"relatime", false, MS_RELATIME},  {"norelatime", true, MS_RELATIME},
-	{"strictatime", false, MS_STRICTATIME}, {"nostrictatime", true, MS_STRICTATIME},
-	{"silent", false, MS_SILENT},	   {"loud", true, MS_SILENT},
-	{"nosymfollow", false, 0x100},	   {"symfollow", true, 0x100},
+    {"ro", false, MS_RDONLY},
+    {"rw", true, MS_RDONLY},
+    {"nosuid", false, MS_NOSUID},
+    {"suid", true, MS_NOSUID},
+    {"nodev", false, MS_NODEV},
+    {"dev", true, MS_NODEV},
+    {"noexec", false, MS_NOEXEC},
+    {"exec", true, MS_NOEXEC},
+    {"sync", false, MS_SYNCHRONOUS},
+    {"async", true, MS_SYNCHRONOUS},
+    {"dirsync", false, MS_DIRSYNC},
+    {"remount", false, MS_REMOUNT},
+    {"mand", false, MS_MANDLOCK},
+    {"nomand", true, MS_MANDLOCK},
+    {"atime", true, MS_NOATIME},
+    {"noatime", false, MS_NOATIME},
+    {"diratime", true, MS_NODIRATIME},
+    {"nodiratime", false, MS_NODIRATIME},
+    {"bind", false, MS_BIND},
+    {"rbind", false, MS_BIND | MS_REC},
+    {"relatime", false, MS_RELATIME},
+    {"norelatime", true, MS_RELATIME},
+    {"strictatime", false, MS_STRICTATIME},
+    {"nostrictatime", true, MS_STRICTATIME},
+    {"silent", false, MS_SILENT},
+    {"loud", true, MS_SILENT},
+    {"nosymfollow", false, 0x100},
+    {"symfollow", true, 0x100},
 };
 
 static const struct {
 	const char *name;
 	unsigned long flag;
 } mount_propagation_table[] = {
-	{"private", MS_PRIVATE},
-	{"rprivate", MS_PRIVATE | MS_REC},
-	{"shared", MS_SHARED},
-	{"rshared", MS_SHARED | MS_REC},
-	{"slave", MS_SLAVE},
-	{"rslave", MS_SLAVE | MS_REC},
-	{"unbindable", MS_UNBINDABLE},
-	{"runbindable", MS_UNBINDABLE | MS_REC},
+    {"private", MS_PRIVATE},	   {"rprivate", MS_PRIVATE | MS_REC},
+    {"shared", MS_SHARED},	   {"rshared", MS_SHARED | MS_REC},
+    {"slave", MS_SLAVE},	   {"rslave", MS_SLAVE | MS_REC},
+    {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -124,7 +134,8 @@ static int rootfs_open_in_root(int rootfd, const char *path, bool create, bool a
 			parent = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
 		}
 		if (as_file) {
-			int f = openat(parent, name, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0755);
+			int f =
+			    openat(parent, name, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0755);
 			if (f < 0 && errno != EEXIST)
 				return shim_error_sys(err, errno, "create /%s in the rootfs", path);
 			if (f >= 0)
@@ -199,22 +210,26 @@ static int rootfs_check_proc_dest(int rootfd, const struct spec_mount *m, size_t
 				  struct shim_err *err)
 {
 	static const char *const allowed_proc_files[] = {
-		"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat",
-		"/proc/swaps",	 "/proc/uptime",    "/proc/loadavg", "/proc/slabinfo",
-		"/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+	    "/proc/cpuinfo", "/proc/diskstats",
+	    "/proc/meminfo", "/proc/stat",
+	    "/proc/swaps",   "/proc/uptime",
+	    "/proc/loadavg", "/proc/slabinfo",
+	    "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
 	};
 	const char *d = m->destination;
 	bool is_proc = m->type && !strcmp(m->type, "proc");
 
 	if (rootfs_is_under(d, "/proc") && rootfs_is_symlink(rootfd, "proc"))
-		return shim_error(err, EINVAL, "mounts[%zu]: /proc in the rootfs is a symlink", idx);
+		return shim_error(err, EINVAL, "mounts[%zu]: /proc in the rootfs is a symlink",
+				  idx);
 	if (rootfs_is_under(d, "/sys") && rootfs_is_symlink(rootfd, "sys"))
 		return shim_error(err, EINVAL, "mounts[%zu]: /sys in the rootfs is a symlink", idx);
 	if (!rootfs_is_under(d, "/proc") || is_proc)
 		return 0;
 	if (!strcmp(d, "/proc") || strlen(d) <= 6)
-		return shim_error(err, EINVAL, "mounts[%zu]: %s cannot be mounted on /proc (only proc can)",
-				  idx, m->type ? m->type : "bind");
+		return shim_error(err, EINVAL,
+				  "mounts[%zu]: %s cannot be mounted on /proc (only proc can)", idx,
+				  m->type ? m->type : "bind");
 	for (size_t i = 0; i < N_ELEMS(allowed_proc_files); i++)
 		if (!strcmp(d, allowed_proc_files[i]))
 			return 0;
@@ -453,9 +468,9 @@ struct default_dev {
 };
 
 static const struct default_dev default_devices[] = {
-	{"/dev/null", S_IFCHR | 0666, 1, 3},	{"/dev/zero", S_IFCHR | 0666, 1, 5},
-	{"/dev/full", S_IFCHR | 0666, 1, 7},	{"/dev/random", S_IFCHR | 0666, 1, 8},
-	{"/dev/urandom", S_IFCHR | 0666, 1, 9}, {"/dev/tty", S_IFCHR | 0666, 5, 0},
+    {"/dev/null", S_IFCHR | 0666, 1, 3},    {"/dev/zero", S_IFCHR | 0666, 1, 5},
+    {"/dev/full", S_IFCHR | 0666, 1, 7},    {"/dev/random", S_IFCHR | 0666, 1, 8},
+    {"/dev/urandom", S_IFCHR | 0666, 1, 9}, {"/dev/tty", S_IFCHR | 0666, 5, 0},
 };
 
 static int rootfs_make_device(int rootfd, const char *path, mode_t mode, dev_t dev, uid_t uid,
@@ -535,8 +550,8 @@ static int rootfs_create_devices(int rootfd, const struct spec *s, struct shim_e
 	if (rootfs_has_mount(s, "/dev")) {
 		for (size_t i = 0; i < N_ELEMS(default_devices); i++) {
 			const struct default_dev *d = &default_devices[i];
-			r = rootfs_make_device(rootfd, d->path, d->mode, makedev(d->major, d->minor),
-					       0, 0, err);
+			r = rootfs_make_device(rootfd, d->path, d->mode,
+					       makedev(d->major, d->minor), 0, 0, err);
 			if (r < 0)
 				return r;
 		}
@@ -547,7 +562,8 @@ static int rootfs_create_devices(int rootfd, const struct spec *s, struct shim_e
 		mode_t mode = d->file_mode.set ? d->file_mode.v : 0666;
 
 		if (!type)
-			return shim_error(err, EINVAL, "linux.devices[%zu].type: unknown type \"%s\"", i,
+			return shim_error(err, EINVAL,
+					  "linux.devices[%zu].type: unknown type \"%s\"", i,
 					  d->type);
 		r = rootfs_make_device(rootfd, d->path, type | (mode & 07777),
 				       makedev(d->major.v, d->minor.v), d->uid.set ? d->uid.v : 0,
@@ -561,8 +577,10 @@ static int rootfs_create_devices(int rootfd, const struct spec *s, struct shim_e
 static int rootfs_create_dev_symlinks(int rootfd, const struct spec *s, struct shim_err *err)
 {
 	static const char *const links[][2] = {
-		{"/proc/self/fd", "fd"},     {"/proc/self/fd/0", "stdin"},
-		{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+	    {"/proc/self/fd", "fd"},
+	    {"/proc/self/fd/0", "stdin"},
+	    {"/proc/self/fd/1", "stdout"},
+	    {"/proc/self/fd/2", "stderr"},
 	};
 	_cleanup_close_ int dev = -1, devdir = -1;
 	char p[64];
@@ -619,7 +637,8 @@ static int rootfs_find_parent_mount(const char *path, char *mp, size_t size, boo
 		if (len >= best) {
 			best = len;
 			snprintf(mp, size, "%s", m);
-			*shared = strstr(line, " shared:") && strstr(line, " shared:") < strstr(line, " - ");
+			*shared = strstr(line, " shared:") &&
+				  strstr(line, " shared:") < strstr(line, " - ");
 		}
 	}
 	return best ? 0 : -ENOENT;

@@ -49,8 +49,7 @@ int sync_expect(int fd, int type, struct sync_msg *m, struct shim_err *err)
 	if (m->type == SYNC_ERROR)
 		return shim_error(err, m->value > 0 ? m->value : EINVAL, "%s", m->text);
 	if (m->type != type)
-		return shim_error(err, EPROTO, "sync: expected message %d, got %d", type,
-				  m->type);
+		return shim_error(err, EPROTO, "sync: expected message %d, got %d", type, m->type);
 	return 0;
 }
 

@@ -8,15 +8,15 @@
 #include "config/error.h"
 
 enum sync_type {
-	SYNC_GO = 1,	 /* parent: maps written; carry on */
-	SYNC_CGROUP,	 /* parent: the child is in its cgroup (overlaps the slow v1 write) */
-	SYNC_HOOKS,	 /* child: rootfs mounted; run prestart/createRuntime */
-	SYNC_HOOKS_DONE, /* parent: hooks ran */
-	SYNC_SECCOMP_FD, /* child: about to load; the listener will be fd `value` */
+	SYNC_GO = 1,	   /* parent: maps written; carry on */
+	SYNC_CGROUP,	   /* parent: the child is in its cgroup (overlaps the slow v1 write) */
+	SYNC_HOOKS,	   /* child: rootfs mounted; run prestart/createRuntime */
+	SYNC_HOOKS_DONE,   /* parent: hooks ran */
+	SYNC_SECCOMP_FD,   /* child: about to load; the listener will be fd `value` */
 	SYNC_SECCOMP_DONE, /* parent: the listener fd reached listenerPath */
-	SYNC_READY,	 /* child: set up; waiting on the exec fifo (or about to exec) */
-	SYNC_ERROR,	 /* child: failed; text is the message */
-	SYNC_ABORT,	 /* parent: give up */
+	SYNC_READY,	   /* child: set up; waiting on the exec fifo (or about to exec) */
+	SYNC_ERROR,	   /* child: failed; text is the message */
+	SYNC_ABORT,	   /* parent: give up */
 };
 
 struct sync_msg {

@@ -21,8 +21,7 @@ int cli_fail(struct cli *g, const struct shim_err *err);
 int cli_failf(struct cli *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_log(struct cli *g, enum ct_log_level level, const char *msg);
 /* "ID" from the one positional argument, or a usage error. */
-int cli_need_id(struct cli *g, const char *cmd, int argc, char **argv, int optind,
-		const char **id);
+int cli_need_id(struct cli *g, const char *cmd, int argc, char **argv, int optind, const char **id);
 /* Absolute form of `path` (NULL: the cwd). */
 char *cli_abs_path(const char *path);
 

@@ -44,17 +44,17 @@ int cli_parse_create(struct cli *g, const char *cmd, int argc, char **argv,
 		     struct ct_create_opts *o, bool *detach, char **bundle_buf, char **id_buf)
 {
 	static const struct option opts[] = {
-		{"bundle", required_argument, NULL, 'b'},
-		{"pid-file", required_argument, NULL, OPT_PID_FILE},
-		{"console-socket", required_argument, NULL, OPT_CONSOLE},
-		{"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
-		{"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
-		{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
-		{"detach", no_argument, NULL, 'd'},
-		{"keep", no_argument, NULL, 'k'},
-		{"no-subreaper", no_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	    {"bundle", required_argument, NULL, 'b'},
+	    {"pid-file", required_argument, NULL, OPT_PID_FILE},
+	    {"console-socket", required_argument, NULL, OPT_CONSOLE},
+	    {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
+	    {"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
+	    {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+	    {"detach", no_argument, NULL, 'd'},
+	    {"keep", no_argument, NULL, 'k'},
+	    {"no-subreaper", no_argument, NULL, 'S'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	const char *bundle = NULL;
 	char *end;
@@ -94,8 +94,10 @@ int cli_parse_create(struct cli *g, const char *cmd, int argc, char **argv,
 		case 'S':
 			break;
 		case 'h':
-			printf("usage: shim %s [--bundle DIR] [--pid-file FILE] [--console-socket SOCK]\n"
-			       "       [--no-pivot] [--no-new-keyring] [--preserve-fds N]%s <container-id>\n",
+			printf("usage: shim %s [--bundle DIR] [--pid-file FILE] [--console-socket "
+			       "SOCK]\n"
+			       "       [--no-pivot] [--no-new-keyring] [--preserve-fds N]%s "
+			       "<container-id>\n",
 			       cmd, detach ? " [--detach]" : "");
 			exit(0);
 		default:

@@ -44,8 +44,8 @@ static void strv_free(char **v)
 }
 
 /* Without --process: the container's process, with the flags applied. */
-static int exec_build_process(struct cli *g, const char *id, const struct exec_args *a,
-			      int argc, char **argv, struct spec_process **out)
+static int exec_build_process(struct cli *g, const char *id, const struct exec_args *a, int argc,
+			      char **argv, struct spec_process **out)
 {
 	struct spec *spec = NULL;
 	struct spec_process *p;
@@ -101,22 +101,22 @@ oom:
 int cmd_exec(struct cli *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"process", required_argument, NULL, 'p'},
-		{"tty", no_argument, NULL, 't'},
-		{"cwd", required_argument, NULL, OPT_CWD},
-		{"env", required_argument, NULL, 'e'},
-		{"user", required_argument, NULL, 'u'},
-		{"cap", required_argument, NULL, 'c'},
-		{"no-new-privs", no_argument, NULL, OPT_NNP},
-		{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
-		{"detach", no_argument, NULL, 'd'},
-		{"pid-file", required_argument, NULL, OPT_PID_FILE},
-		{"console-socket", required_argument, NULL, OPT_CONSOLE},
-		{"process-label", required_argument, NULL, OPT_IGNORE},
-		{"apparmor", required_argument, NULL, OPT_IGNORE},
-		{"ignore-paused", no_argument, NULL, OPT_IGNORE},
-		{"additional-gids", required_argument, NULL, 'g'},
-		{0},
+	    {"process", required_argument, NULL, 'p'},
+	    {"tty", no_argument, NULL, 't'},
+	    {"cwd", required_argument, NULL, OPT_CWD},
+	    {"env", required_argument, NULL, 'e'},
+	    {"user", required_argument, NULL, 'u'},
+	    {"cap", required_argument, NULL, 'c'},
+	    {"no-new-privs", no_argument, NULL, OPT_NNP},
+	    {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+	    {"detach", no_argument, NULL, 'd'},
+	    {"pid-file", required_argument, NULL, OPT_PID_FILE},
+	    {"console-socket", required_argument, NULL, OPT_CONSOLE},
+	    {"process-label", required_argument, NULL, OPT_IGNORE},
+	    {"apparmor", required_argument, NULL, OPT_IGNORE},
+	    {"ignore-paused", no_argument, NULL, OPT_IGNORE},
+	    {"additional-gids", required_argument, NULL, 'g'},
+	    {0},
 	};
 	struct exec_args a = {0};
 	struct ct_exec_opts o = {.root = g->root, .log = g->log};
@@ -177,7 +177,8 @@ int cmd_exec(struct cli *g, int argc, char **argv)
 	} else {
 		if (optind + 1 >= argc)
 			return cli_failf(g, "exec: args must not be empty");
-		r = exec_build_process(g, o.id, &a, argc - optind - 1, argv + optind + 1, &o.process);
+		r = exec_build_process(g, o.id, &a, argc - optind - 1, argv + optind + 1,
+				       &o.process);
 		if (r)
 			return r;
 	}

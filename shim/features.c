@@ -12,7 +12,8 @@ int cmd_features(struct cli *g, int argc, char **argv)
 	_cleanup_free_ char *caps = proc_caps_json();
 
 	if (argc > 1)
-		return cli_failf(g, "features: requires exactly 0 argument(s), got \"%s\"", argv[1]);
+		return cli_failf(g, "features: requires exactly 0 argument(s), got \"%s\"",
+				 argv[1]);
 	if (!seccomp || !caps)
 		return cli_failf(g, "out of memory");
 	printf("{\n"

@@ -11,9 +11,9 @@
 int cmd_list(struct cli *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"quiet", no_argument, NULL, 'q'},
-		{"format", required_argument, NULL, 'f'},
-		{0},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"format", required_argument, NULL, 'f'},
+	    {0},
 	};
 	_cleanup_closedir_ DIR *d = NULL;
 	bool quiet = false, json = false, first = true;

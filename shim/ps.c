@@ -50,7 +50,8 @@ int cmd_ps(struct cli *g, int argc, char **argv)
 		if (!args)
 			return cli_failf(g, "out of memory");
 		for (size_t i = 0; i < n && len < sizeof(list) - 16; i++)
-			len += snprintf(list + len, sizeof(list) - len, "%s%d", i ? "," : "", pids[i]);
+			len +=
+			    snprintf(list + len, sizeof(list) - len, "%s%d", i ? "," : "", pids[i]);
 		args[k++] = "ps";
 		for (int i = optind + 1; i < argc; i++)
 			args[k++] = argv[i];

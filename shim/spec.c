@@ -11,9 +11,9 @@
 int cmd_spec(struct cli *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"bundle", required_argument, NULL, 'b'},
-		{"rootless", no_argument, NULL, 'r'},
-		{0},
+	    {"bundle", required_argument, NULL, 'b'},
+	    {"rootless", no_argument, NULL, 'r'},
+	    {0},
 	};
 	_cleanup_free_ char *json = NULL, *path = NULL;
 	const char *bundle = ".";

@@ -163,22 +163,22 @@ static int apply_flag(struct spec_resources *r, int opt, const char *arg)
 int cmd_update(struct cli *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"resources", required_argument, NULL, 'r'},
-		{"memory", required_argument, NULL, OPT_MEMORY},
-		{"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
-		{"memory-reservation", required_argument, NULL, OPT_MEMORY_RES},
-		{"kernel-memory", required_argument, NULL, OPT_KERNEL},
-		{"kernel-memory-tcp", required_argument, NULL, OPT_KERNEL_TCP},
-		{"cpu-share", required_argument, NULL, OPT_CPU_SHARES},
-		{"cpu-quota", required_argument, NULL, OPT_CPU_QUOTA},
-		{"cpu-period", required_argument, NULL, OPT_CPU_PERIOD},
-		{"cpu-rt-period", required_argument, NULL, OPT_CPU_RT_PERIOD},
-		{"cpu-rt-runtime", required_argument, NULL, OPT_CPU_RT_RUNTIME},
-		{"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},
-		{"cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS},
-		{"pids-limit", required_argument, NULL, OPT_PIDS},
-		{"blkio-weight", required_argument, NULL, OPT_BLKIO},
-		{0},
+	    {"resources", required_argument, NULL, 'r'},
+	    {"memory", required_argument, NULL, OPT_MEMORY},
+	    {"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
+	    {"memory-reservation", required_argument, NULL, OPT_MEMORY_RES},
+	    {"kernel-memory", required_argument, NULL, OPT_KERNEL},
+	    {"kernel-memory-tcp", required_argument, NULL, OPT_KERNEL_TCP},
+	    {"cpu-share", required_argument, NULL, OPT_CPU_SHARES},
+	    {"cpu-quota", required_argument, NULL, OPT_CPU_QUOTA},
+	    {"cpu-period", required_argument, NULL, OPT_CPU_PERIOD},
+	    {"cpu-rt-period", required_argument, NULL, OPT_CPU_RT_PERIOD},
+	    {"cpu-rt-runtime", required_argument, NULL, OPT_CPU_RT_RUNTIME},
+	    {"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},
+	    {"cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS},
+	    {"pids-limit", required_argument, NULL, OPT_PIDS},
+	    {"blkio-weight", required_argument, NULL, OPT_BLKIO},
+	    {0},
 	};
 	struct spec_resources *res = NULL;
 	struct shim_err err = {0};
