@@ -52,6 +52,13 @@ no_errors_logged() {
 		fail "errors logged: $(cat "$LOG")"
 }
 
+# start_recvtty SOCKET OUT: a console-socket receiver writing the pty's output to OUT.
+start_recvtty() {
+	"$RECVTTY" --pid-file "$BATS_TEST_TMPDIR/recvtty.pid" "$1" </dev/null >"$2" 2>&1 3>&- &
+	register_pid $!
+	wait_for 5 test -s "$BATS_TEST_TMPDIR/recvtty.pid" || fail "recvtty did not start: $(cat "$2")"
+}
+
 _status_is() {
 	[ "$(container_status)" = "$1" ]
 }
@@ -133,9 +140,7 @@ exec_process() {
 	adapt_fixture containerd-cri-sandbox.json '["sh", "-c", "tty; echo from-the-pty; sleep 1000"]'
 	update_config '.process.terminal = true'
 	local sock="$BATS_TEST_TMPDIR/console.sock" out="$BATS_TEST_TMPDIR/tty.out"
-	"$RECVTTY" --pid-file "$BATS_TEST_TMPDIR/recvtty.pid" "$sock" </dev/null >"$out" 2>&1 3>&- &
-	register_pid $!
-	wait_for 5 test -s "$BATS_TEST_TMPDIR/recvtty.pid" || fail "recvtty did not start: $(cat "$out")"
+	start_recvtty "$sock" "$out"
 	register_id "$CTR_ID"
 	detached ctrd create --bundle "$BUNDLE" --pid-file "$BUNDLE/init.pid" --console-socket "$sock" "$CTR_ID"
 	ctrd start "$CTR_ID"
@@ -159,9 +164,7 @@ exec_process() {
 	[ -e "/proc/$(cat "$BATS_TEST_TMPDIR/exec1.pid")" ] || fail "exec'd process is not running"
 	if [ -x "$RECVTTY" ]; then
 		local sock="$BATS_TEST_TMPDIR/exec.sock" out="$BATS_TEST_TMPDIR/exec-tty.out"
-		"$RECVTTY" --pid-file "$BATS_TEST_TMPDIR/recvtty.pid" "$sock" </dev/null >"$out" 2>&1 3>&- &
-		register_pid $!
-		wait_for 5 test -s "$BATS_TEST_TMPDIR/recvtty.pid" || fail "recvtty did not start"
+		start_recvtty "$sock" "$out"
 		# conmon writes "terminal": true into the process file it passes with --tty.
 		proc=$(exec_process '["sh", "-c", "tty; echo exec-tty-ok"]' true)
 		detached conmon_rt exec --pid-file "$BATS_TEST_TMPDIR/exec2.pid" --process "$proc" --detach --tty \

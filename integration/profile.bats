@@ -75,6 +75,13 @@ add_caps() {
 	update_config ".process.capabilities |= map_values(. + $json | unique)"
 }
 
+# start_agent AGENT SOCKET LOG: the notify agent in the background (--once), once it listens.
+start_agent() {
+	"$1" "$2" "$3" --once </dev/null >"$BATS_TEST_TMPDIR/agent.out" 2>&1 3>&- &
+	register_pid $!
+	wait_for 5 test -S "$2" || fail "agent did not start: $(cat "$BATS_TEST_TMPDIR/agent.out")"
+}
+
 # The probes: each prints a line whatever happens.
 PROBES='exec 2>&1
 echo ok
@@ -228,9 +235,7 @@ EOF
 		and ([.syscalls[] | select(.action == "SCMP_ACT_NOTIFY") | .names[]] | index("write") == null)
 		and ([.syscalls[] | select(.names == ["clone3"]) | .action] == ["SCMP_ACT_ERRNO"])' \
 		"$BUNDLE/config.json" >/dev/null || fail "linux.seccomp: $(jq -c '.linux.seccomp | del(.syscalls[0:10])' "$BUNDLE/config.json")"
-	"$agent" "$sock" "$log" --once </dev/null >"$BATS_TEST_TMPDIR/agent.out" 2>&1 3>&- &
-	register_pid $!
-	wait_for 5 test -S "$sock" || fail "agent did not start: $(cat "$BATS_TEST_TMPDIR/agent.out")"
+	start_agent "$agent" "$sock" "$log"
 	CTR_ID=$(new_id notified)
 	run_container
 	assert_status 0
@@ -250,9 +255,7 @@ notified: $output"
 	local work='exec 2>&1; echo hi; ls / | wc -l; cat /etc/hostname'
 	set_cmd "$work"
 	convert --record "$sock" --set-into "$BUNDLE/config.json"
-	"$agent" "$sock" "$log" --once </dev/null >"$BATS_TEST_TMPDIR/agent.out" 2>&1 3>&- &
-	register_pid $!
-	wait_for 5 test -S "$sock" || fail "agent did not start: $(cat "$BATS_TEST_TMPDIR/agent.out")"
+	start_agent "$agent" "$sock" "$log"
 	CTR_ID=$(new_id rec)
 	run_container
 	assert_status 0
