@@ -947,8 +947,11 @@ static int start_release_fifo(const char *root, const struct ct_state *st, struc
 			if (len < sizeof(buf) - 1)
 				continue;
 		}
-		/* EOF before any byte: the writer has not opened yet; keep polling. */
+		/* EOF before any byte: the writer has not opened yet (or never will). */
 		if (n == 0 && len == 0) {
+			if (!ct_state_pid_alive(st))
+				return shim_error(err, ESRCH, "container %s exited before start",
+						  st->id);
 			usleep(1000);
 			continue;
 		}
