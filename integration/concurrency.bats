@@ -120,6 +120,7 @@ lifecycle() {
 
 # SIGKILL the runtime while a createRuntime hook holds it mid-create.
 @test "a runtime killed in the middle of create leaves nothing that delete --force cannot remove" {
+	is_runc && skip "runc 1.1 leaves the cgroups of a create killed part-way (seen here: /sys/fs/cgroup/*/ID)"
 	update_config '.hooks = {"createRuntime": [{"path": "/bin/sleep", "args": ["sleep", "30"]}]}'
 	register_id "$CTR_ID"
 	# $! must be the runtime itself, not a subshell around it.
@@ -148,6 +149,7 @@ lifecycle() {
 }
 
 @test "killed at random points of create: delete --force always cleans up" {
+	is_runc && skip "runc 1.1 leaves the cgroups of a create killed part-way (seen here: /sys/fs/cgroup/*/ID)"
 	local i delay
 	for i in 1 2 3 4 5 6; do
 		CTR_ID=$(new_id "kill$i")
