@@ -20,7 +20,7 @@ HELPERS  := $(foreach f,$(HELP_SRC),$(BUILD)/helpers/$(basename $(notdir $(f))))
 
 # Debian packages: build deps, test tools and the reference runtimes.
 DEB_BUILD := gcc make pkg-config libseccomp-dev libyajl-dev libcap-dev
-DEB_TEST  := libcmocka-dev bats busybox-static jq runc crun util-linux iproute2 procps podman
+DEB_TEST  := libcmocka-dev bats busybox-static jq runc crun util-linux iproute2 procps podman containerd umoci
 DEB_RUN   := busybox-static
 
 .PHONY: all deps deps-run build run test unit integration asan bench clean format
